@@ -1,0 +1,303 @@
+// Classification assistant: rank HS headings/subheadings for a product title (English or
+// Chinese). Method, kept explainable on purpose:
+//   1. Query analysis: Chinese runs are segmented (forward maximum matching over the glossary)
+//      and translated to English product words; English glossary phrases ("phone case",
+//      "hoodie") add tariff-language terms ("cases", "jerseys pullovers … knitted").
+//   2. BM25 over one document per declarable leaf (6-digit subheading, or a heading without
+//      subheadings). A document's fields are weighted: the subheading's own text 1.0, its
+//      heading's text 0.6, the chapter's text 0.3 (BM25F-style weighted term frequencies).
+//   3. Headings are ranked by their best subheading. Every result lists the query words that
+//      matched it and how (direct word, English glossary, Chinese glossary).
+
+import type { HsNomenclature, HsNode, HsSection } from './nomenclature.ts';
+import { CJK, segmentChinese, stem, stripExclusions, terms, words, isStopword } from './text.ts';
+
+export interface Glossary {
+  version: string;
+  as_of: string;
+  source: string;
+  /** commercial English phrase (1–3 words, lowercase) → tariff-language words */
+  en: Record<string, string>;
+  /** Chinese product word → English product words (which then pass through `en`) */
+  zh: Record<string, string>;
+}
+
+interface Doc {
+  code: string; // leaf code
+  heading: string; // 4-digit heading
+  tf: Map<string, number>; // weighted term frequency
+  length: number; // weighted length
+}
+
+export interface ClassifierIndex {
+  nomenclature: HsNomenclature;
+  docs: Doc[];
+  postings: Map<string, { doc: number; tf: number }[]>;
+  idf: Map<string, number>;
+  avgLength: number;
+  glossaryEn: Map<string, { terms: string[]; replaces: boolean }>; // phrase → stemmed tariff terms
+  maxPhraseWords: number;
+  glossaryZh: Map<string, string>;
+  zhWords: Set<string>;
+  maxZhLength: number;
+}
+
+const FIELD_WEIGHT = { subheading: 1.0, heading: 0.6, chapter: 0.3 };
+const BM25 = { k1: 1.2, b: 0.75 };
+/** Terms a query gets from the glossary count a little less than words the seller typed. */
+const EXPANSION_WEIGHT = 0.8;
+/**
+ * Inside a multi-word glossary phrase the typed words are mostly modifiers ("phone" in
+ * "phone case", "yoga" in "yoga mat"): the phrase's tariff wording carries the meaning, so the
+ * typed words only keep a small weight. A glossary value starting with "=" replaces the typed
+ * word entirely (e.g. "silicone" must not match "Silicones in primary forms").
+ */
+const PHRASE_WORD_WEIGHT = 0.3;
+
+export function buildClassifierIndex(nom: HsNomenclature, glossary: Glossary): ClassifierIndex {
+  const docs: Doc[] = [];
+  for (const node of nom.nodes.values()) {
+    if (node.level === 2 || node.children.length > 0) continue; // leaves only
+    const heading = node.level === 6 ? nom.nodes.get(node.parent!)! : node;
+    const chapter = nom.nodes.get(node.code.slice(0, 2))!;
+    const tf = new Map<string, number>();
+    const add = (text: string, weight: number) => {
+      for (const t of terms(stripExclusions(text))) tf.set(t, (tf.get(t) ?? 0) + weight);
+    };
+    if (node.level === 6) add(node.description, FIELD_WEIGHT.subheading);
+    add(heading.description, node.level === 6 ? FIELD_WEIGHT.heading : FIELD_WEIGHT.subheading);
+    add(chapter.description, FIELD_WEIGHT.chapter);
+    let length = 0;
+    for (const v of tf.values()) length += v;
+    docs.push({ code: node.code, heading: heading.code, tf, length });
+  }
+  const postings = new Map<string, { doc: number; tf: number }[]>();
+  docs.forEach((d, i) => {
+    for (const [t, f] of d.tf) {
+      let list = postings.get(t);
+      if (!list) postings.set(t, (list = []));
+      list.push({ doc: i, tf: f });
+    }
+  });
+  const n = docs.length;
+  const idf = new Map<string, number>();
+  for (const [t, list] of postings) idf.set(t, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)));
+  const avgLength = docs.reduce((s, d) => s + d.length, 0) / n;
+
+  const glossaryEn = new Map<string, { terms: string[]; replaces: boolean }>();
+  let maxPhraseWords = 1;
+  for (const [phrase, expansion] of Object.entries(glossary.en)) {
+    const key = words(phrase).join(' ');
+    const replaces = expansion.startsWith('=');
+    glossaryEn.set(key, { terms: terms(replaces ? expansion.slice(1) : expansion), replaces });
+    maxPhraseWords = Math.max(maxPhraseWords, key.split(' ').length);
+  }
+  const glossaryZh = new Map(Object.entries(glossary.zh));
+  const zhWords = new Set(glossaryZh.keys());
+  const maxZhLength = Math.max(1, ...[...zhWords].map((w) => w.length));
+  return { nomenclature: nom, docs, postings, idf, avgLength, glossaryEn, maxPhraseWords, glossaryZh, zhWords, maxZhLength };
+}
+
+/** One weighted search term and where it came from, for the explanation. */
+export interface QueryTerm {
+  term: string; // stemmed
+  weight: number;
+  from: string; // the seller's word or phrase
+  via: 'word' | 'glossary' | 'zh-glossary';
+}
+
+export interface AnalysedQuery {
+  language: 'en' | 'zh' | 'mixed';
+  terms: QueryTerm[];
+  /** Chinese fragments not in the glossary (not understood) */
+  unknownChinese: string[];
+}
+
+/** Expand English words with glossary phrases (longest phrase first), then add the words themselves. */
+function analyseEnglish(index: ClassifierIndex, ws: string[], fromOverride: string | null, via: QueryTerm['via'], out: QueryTerm[]) {
+  let i = 0;
+  while (i < ws.length) {
+    let used = 0;
+    let replaces = false;
+    for (let len = Math.min(index.maxPhraseWords, ws.length - i); len >= 1; len--) {
+      const phrase = ws.slice(i, i + len).join(' ');
+      const expansion = index.glossaryEn.get(phrase);
+      if (expansion) {
+        for (const t of expansion.terms) {
+          out.push({ term: t, weight: EXPANSION_WEIGHT, from: fromOverride ?? phrase, via: via === 'word' ? 'glossary' : via });
+        }
+        used = len;
+        replaces = expansion.replaces;
+        break;
+      }
+    }
+    // The typed words count too, unless the glossary says they mislead (see PHRASE_WORD_WEIGHT).
+    const span = Math.max(used, 1);
+    const typedWeight = replaces ? 0 : span > 1 ? PHRASE_WORD_WEIGHT : 1;
+    for (const w of ws.slice(i, i + span)) {
+      if (typedWeight > 0 && !isStopword(w)) out.push({ term: stem(w), weight: typedWeight, from: fromOverride ?? w, via });
+    }
+    i += span;
+  }
+}
+
+export function analyseQuery(index: ClassifierIndex, text: string): AnalysedQuery {
+  const lower = text.toLowerCase();
+  const runs = lower.match(/[\u3400-\u9fff]+|[a-z0-9]+(?:[-'][a-z0-9]+)*/g) ?? [];
+  const out: QueryTerm[] = [];
+  const unknownChinese: string[] = [];
+  let hasZh = false;
+  let hasEn = false;
+  let latin: string[] = [];
+  const flushLatin = () => {
+    if (latin.length) analyseEnglish(index, latin, null, 'word', out);
+    latin = [];
+  };
+  for (const run of runs) {
+    if (CJK.test(run)) {
+      hasZh = true;
+      flushLatin();
+      const seg = segmentChinese(run, index.zhWords, index.maxZhLength);
+      unknownChinese.push(...seg.unknown);
+      for (const w of seg.words) analyseEnglish(index, words(index.glossaryZh.get(w)!), w, 'zh-glossary', out);
+    } else {
+      hasEn = true;
+      latin.push(...words(run.replace(/-/g, ' ')));
+    }
+  }
+  flushLatin();
+  // Merge duplicates: keep the highest weight per term (a word repeated by glossary and seller
+  // should not count twice), remember every source for the explanation.
+  const merged = new Map<string, QueryTerm>();
+  for (const t of out) {
+    const prev = merged.get(t.term);
+    if (!prev || t.weight > prev.weight) merged.set(t.term, t);
+  }
+  return {
+    language: hasZh && hasEn ? 'mixed' : hasZh ? 'zh' : 'en',
+    terms: [...merged.values()],
+    unknownChinese,
+  };
+}
+
+export interface MatchedWord {
+  term: string;
+  from: string;
+  via: QueryTerm['via'];
+}
+
+export interface SubheadingSuggestion {
+  code: string;
+  description: string;
+  score: number;
+  matched: MatchedWord[];
+}
+
+export interface HeadingSuggestion {
+  code: string;
+  description: string;
+  score: number;
+  matched: MatchedWord[];
+  chapter: { code: string; description: string };
+  section: { id: string; name: string };
+  /** Legal text available for this heading (see `textSource`). */
+  legalText: string;
+  /** Chapter/section notes: not in the openly licensed data we ship (see docs). */
+  notes: string | null;
+  subheadings: SubheadingSuggestion[];
+}
+
+export interface Classification {
+  query: string;
+  language: AnalysedQuery['language'];
+  terms: QueryTerm[];
+  unknownChinese: string[];
+  headings: HeadingSuggestion[];
+  subheadings: SubheadingSuggestion[];
+  textSource: string;
+}
+
+export interface ClassifyOptions {
+  limit?: number; // headings returned (default 5)
+  subheadingsPerHeading?: number; // default 3
+}
+
+/** Score every leaf for the query (BM25F). Returns doc index → score and matched terms. */
+function scoreDocs(index: ClassifierIndex, q: AnalysedQuery) {
+  const scores = new Map<number, { score: number; matched: QueryTerm[] }>();
+  for (const qt of q.terms) {
+    const list = index.postings.get(qt.term);
+    if (!list) continue;
+    const idf = index.idf.get(qt.term)!;
+    for (const { doc, tf } of list) {
+      const d = index.docs[doc];
+      const norm = tf * (BM25.k1 + 1) / (tf + BM25.k1 * (1 - BM25.b + BM25.b * d.length / index.avgLength));
+      const s = qt.weight * idf * norm;
+      const cur = scores.get(doc);
+      if (cur) {
+        cur.score += s;
+        cur.matched.push(qt);
+      } else scores.set(doc, { score: s, matched: [qt] });
+    }
+  }
+  return scores;
+}
+
+const toMatched = (ts: QueryTerm[]): MatchedWord[] => ts.map((t) => ({ term: t.term, from: t.from, via: t.via }));
+
+export function classifyProduct(index: ClassifierIndex, text: string, options: ClassifyOptions = {}): Classification {
+  const limit = options.limit ?? 5;
+  const perHeading = options.subheadingsPerHeading ?? 3;
+  const nom = index.nomenclature;
+  const q = analyseQuery(index, text);
+  const scores = scoreDocs(index, q);
+  const ranked = [...scores.entries()].sort((a, b) => b[1].score - a[1].score || index.docs[a[0]].code.localeCompare(index.docs[b[0]].code));
+
+  const subheadings: SubheadingSuggestion[] = ranked.slice(0, Math.max(limit * perHeading, 10)).map(([doc, s]) => {
+    const node = nom.nodes.get(index.docs[doc].code)!;
+    return { code: node.code, description: node.description, score: round(s.score), matched: toMatched(s.matched) };
+  });
+
+  const headings: HeadingSuggestion[] = [];
+  const byHeading = new Map<string, HeadingSuggestion>();
+  for (const [doc, s] of ranked) {
+    const d = index.docs[doc];
+    let h = byHeading.get(d.heading);
+    if (!h) {
+      if (headings.length >= limit) continue;
+      h = headingSuggestion(nom, nom.nodes.get(d.heading)!, s.score, s.matched);
+      byHeading.set(d.heading, h);
+      headings.push(h);
+    }
+    if (d.code.length === 6 && h.subheadings.length < perHeading) {
+      h.subheadings.push({ code: d.code, description: nom.nodes.get(d.code)!.description, score: round(s.score), matched: toMatched(s.matched) });
+    }
+  }
+  return {
+    query: text,
+    language: q.language,
+    terms: q.terms,
+    unknownChinese: q.unknownChinese,
+    headings,
+    subheadings,
+    textSource: `${nom.edition} descriptions (UN Comtrade short texts, not the WCO legal heading texts)`,
+  };
+}
+
+function headingSuggestion(nom: HsNomenclature, heading: HsNode, score: number, matched: QueryTerm[]): HeadingSuggestion {
+  const chapter = nom.nodes.get(heading.code.slice(0, 2))!;
+  const section: HsSection | undefined = nom.sectionById.get(heading.section);
+  return {
+    code: heading.code,
+    description: heading.description,
+    score: round(score),
+    matched: toMatched(matched),
+    chapter: { code: chapter.code, description: chapter.description },
+    section: { id: heading.section, name: section?.name ?? '' },
+    legalText: heading.description,
+    notes: null,
+    subheadings: [],
+  };
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
