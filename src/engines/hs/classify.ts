@@ -20,6 +20,8 @@ export interface Glossary {
   en: Record<string, string>;
   /** Chinese product word → English product words (which then pass through `en`) */
   zh: Record<string, string>;
+  /** Modifier words and phrases (materials, genders, fabric construction) */
+  attributes?: string[];
 }
 
 interface Doc {
@@ -38,6 +40,7 @@ export interface ClassifierIndex {
   glossaryEn: Map<string, { terms: string[]; replaces: boolean }>; // phrase → stemmed tariff terms
   maxPhraseWords: number;
   glossaryZh: Map<string, string>;
+  attributes: Set<string>; // glossary keys (normalised) that are modifiers
   zhWords: Set<string>;
   maxZhLength: number;
 }
@@ -53,6 +56,12 @@ const EXPANSION_WEIGHT = 0.8;
  * word entirely (e.g. "silicone" must not match "Silicones in primary forms").
  */
 const PHRASE_WORD_WEIGHT = 0.3;
+/**
+ * Materials and genders refine the choice between subheadings ("cotton" picks 6110.20 within
+ * 6110) but must not decide the heading: without this, "polyester tote bag" ranks the raw
+ * fibre headings of chapter 55 above the bags of 4202.
+ */
+const ATTRIBUTE_WEIGHT = 0.35;
 
 export function buildClassifierIndex(nom: HsNomenclature, glossary: Glossary): ClassifierIndex {
   const docs: Doc[] = [];
@@ -87,7 +96,7 @@ export function buildClassifierIndex(nom: HsNomenclature, glossary: Glossary): C
   const glossaryEn = new Map<string, { terms: string[]; replaces: boolean }>();
   let maxPhraseWords = 1;
   for (const [phrase, expansion] of Object.entries(glossary.en)) {
-    const key = words(phrase).join(' ');
+    const key = phraseKey(words(phrase));
     const replaces = expansion.startsWith('=');
     glossaryEn.set(key, { terms: terms(replaces ? expansion.slice(1) : expansion), replaces });
     maxPhraseWords = Math.max(maxPhraseWords, key.split(' ').length);
@@ -95,7 +104,8 @@ export function buildClassifierIndex(nom: HsNomenclature, glossary: Glossary): C
   const glossaryZh = new Map(Object.entries(glossary.zh));
   const zhWords = new Set(glossaryZh.keys());
   const maxZhLength = Math.max(1, ...[...zhWords].map((w) => w.length));
-  return { nomenclature: nom, docs, postings, idf, avgLength, glossaryEn, maxPhraseWords, glossaryZh, zhWords, maxZhLength };
+  const attributes = new Set((glossary.attributes ?? []).map((a) => phraseKey(words(a))));
+  return { nomenclature: nom, docs, postings, idf, avgLength, glossaryEn, maxPhraseWords, glossaryZh, attributes, zhWords, maxZhLength };
 }
 
 /** One weighted search term and where it came from, for the explanation. */
@@ -113,27 +123,33 @@ export interface AnalysedQuery {
   unknownChinese: string[];
 }
 
+/** Glossary phrases are looked up by their stems, so "chairs" finds the entry "chair". */
+const phraseKey = (ws: string[]) => ws.map(stem).join(' ');
+
 /** Expand English words with glossary phrases (longest phrase first), then add the words themselves. */
 function analyseEnglish(index: ClassifierIndex, ws: string[], fromOverride: string | null, via: QueryTerm['via'], out: QueryTerm[]) {
   let i = 0;
   while (i < ws.length) {
     let used = 0;
     let replaces = false;
+    let scale = 1;
     for (let len = Math.min(index.maxPhraseWords, ws.length - i); len >= 1; len--) {
-      const phrase = ws.slice(i, i + len).join(' ');
+      const phrase = phraseKey(ws.slice(i, i + len));
       const expansion = index.glossaryEn.get(phrase);
       if (expansion) {
+        scale = index.attributes.has(phrase) ? ATTRIBUTE_WEIGHT : 1;
         for (const t of expansion.terms) {
-          out.push({ term: t, weight: EXPANSION_WEIGHT, from: fromOverride ?? phrase, via: via === 'word' ? 'glossary' : via });
+          out.push({ term: t, weight: EXPANSION_WEIGHT * scale, from: fromOverride ?? ws.slice(i, i + len).join(' '), via: via === 'word' ? 'glossary' : via });
         }
         used = len;
         replaces = expansion.replaces;
         break;
       }
     }
+    if (used === 0 && index.attributes.has(phraseKey([ws[i]]))) scale = ATTRIBUTE_WEIGHT;
     // The typed words count too, unless the glossary says they mislead (see PHRASE_WORD_WEIGHT).
     const span = Math.max(used, 1);
-    const typedWeight = replaces ? 0 : span > 1 ? PHRASE_WORD_WEIGHT : 1;
+    const typedWeight = (replaces ? 0 : span > 1 ? PHRASE_WORD_WEIGHT : 1) * scale;
     for (const w of ws.slice(i, i + span)) {
       if (typedWeight > 0 && !isStopword(w)) out.push({ term: stem(w), weight: typedWeight, from: fromOverride ?? w, via });
     }
@@ -222,56 +238,67 @@ export interface ClassifyOptions {
   subheadingsPerHeading?: number; // default 3
 }
 
-/** Score every leaf for the query (BM25F). Returns doc index → score and matched terms. */
-function scoreDocs(index: ClassifierIndex, q: AnalysedQuery) {
-  const scores = new Map<number, { score: number; matched: QueryTerm[] }>();
+/**
+ * Score every leaf for the query (BM25F). Scores go into a flat array (fast for the long
+ * postings of common words); which query terms matched is worked out afterwards, only for
+ * the few documents that are returned.
+ */
+function scoreDocs(index: ClassifierIndex, q: AnalysedQuery): { ranked: number[]; scores: Float64Array } {
+  const scores = new Float64Array(index.docs.length);
+  const touched: number[] = [];
   for (const qt of q.terms) {
     const list = index.postings.get(qt.term);
     if (!list) continue;
     const idf = index.idf.get(qt.term)!;
     for (const { doc, tf } of list) {
       const d = index.docs[doc];
-      const norm = tf * (BM25.k1 + 1) / (tf + BM25.k1 * (1 - BM25.b + BM25.b * d.length / index.avgLength));
-      const s = qt.weight * idf * norm;
-      const cur = scores.get(doc);
-      if (cur) {
-        cur.score += s;
-        cur.matched.push(qt);
-      } else scores.set(doc, { score: s, matched: [qt] });
+      const norm = (tf * (BM25.k1 + 1)) / (tf + BM25.k1 * (1 - BM25.b + (BM25.b * d.length) / index.avgLength));
+      if (scores[doc] === 0) touched.push(doc);
+      scores[doc] += qt.weight * idf * norm;
     }
   }
-  return scores;
+  // Docs were built in code order, so the doc number breaks ties by code.
+  touched.sort((a, b) => scores[b] - scores[a] || a - b);
+  return { ranked: touched, scores };
 }
 
-const toMatched = (ts: QueryTerm[]): MatchedWord[] => ts.map((t) => ({ term: t.term, from: t.from, via: t.via }));
+function matchedTerms(index: ClassifierIndex, q: AnalysedQuery, doc: number): MatchedWord[] {
+  const tf = index.docs[doc].tf;
+  return q.terms.filter((t) => tf.has(t.term)).map((t) => ({ term: t.term, from: t.from, via: t.via }));
+}
+
 
 export function classifyProduct(index: ClassifierIndex, text: string, options: ClassifyOptions = {}): Classification {
   const limit = options.limit ?? 5;
   const perHeading = options.subheadingsPerHeading ?? 3;
   const nom = index.nomenclature;
   const q = analyseQuery(index, text);
-  const scores = scoreDocs(index, q);
-  const ranked = [...scores.entries()].sort((a, b) => b[1].score - a[1].score || index.docs[a[0]].code.localeCompare(index.docs[b[0]].code));
+  const { ranked, scores } = scoreDocs(index, q);
 
-  const subheadings: SubheadingSuggestion[] = ranked.slice(0, Math.max(limit * perHeading, 10)).map(([doc, s]) => {
+  const subheadings: SubheadingSuggestion[] = ranked.slice(0, Math.max(limit * perHeading, 10)).map((doc) => {
     const node = nom.nodes.get(index.docs[doc].code)!;
-    return { code: node.code, description: node.description, score: round(s.score), matched: toMatched(s.matched) };
+    return { code: node.code, description: node.description, score: round(scores[doc]), matched: matchedTerms(index, q, doc) };
   });
 
   const headings: HeadingSuggestion[] = [];
   const byHeading = new Map<string, HeadingSuggestion>();
-  for (const [doc, s] of ranked) {
+  for (const doc of ranked) {
     const d = index.docs[doc];
     let h = byHeading.get(d.heading);
     if (!h) {
-      if (headings.length >= limit) continue;
-      h = headingSuggestion(nom, nom.nodes.get(d.heading)!, s.score, s.matched);
+      if (headings.length >= limit) {
+        // All headings chosen; keep going only while they may still collect subheadings.
+        if (perHeading === 0) break;
+        continue;
+      }
+      h = headingSuggestion(nom, nom.nodes.get(d.heading)!, scores[doc], matchedTerms(index, q, doc));
       byHeading.set(d.heading, h);
       headings.push(h);
     }
     if (d.code.length === 6 && h.subheadings.length < perHeading) {
-      h.subheadings.push({ code: d.code, description: nom.nodes.get(d.code)!.description, score: round(s.score), matched: toMatched(s.matched) });
+      h.subheadings.push({ code: d.code, description: nom.nodes.get(d.code)!.description, score: round(scores[doc]), matched: matchedTerms(index, q, doc) });
     }
+    if (headings.length >= limit && headings.every((x) => x.subheadings.length >= Math.min(perHeading, nom.nodes.get(x.code)!.children.length))) break;
   }
   return {
     query: text,
@@ -284,14 +311,14 @@ export function classifyProduct(index: ClassifierIndex, text: string, options: C
   };
 }
 
-function headingSuggestion(nom: HsNomenclature, heading: HsNode, score: number, matched: QueryTerm[]): HeadingSuggestion {
+function headingSuggestion(nom: HsNomenclature, heading: HsNode, score: number, matched: MatchedWord[]): HeadingSuggestion {
   const chapter = nom.nodes.get(heading.code.slice(0, 2))!;
   const section: HsSection | undefined = nom.sectionById.get(heading.section);
   return {
     code: heading.code,
     description: heading.description,
     score: round(score),
-    matched: toMatched(matched),
+    matched,
     chapter: { code: chapter.code, description: chapter.description },
     section: { id: heading.section, name: section?.name ?? '' },
     legalText: heading.description,

@@ -23,6 +23,8 @@ export function words(text: string): string[] {
   return text
     .toLowerCase()
     .replace(/[’']/g, '')
+    // "T-shirt" would lose its "t" as a one-letter word and then match every "shirt".
+    .replace(/\bt[- ]?shirt/g, 'tshirt')
     .replace(/[^a-z0-9\u3400-\u9fff]+/g, ' ')
     .trim()
     .split(' ')
