@@ -104,17 +104,30 @@ export async function pollAmazonOrders(deps: PollDeps, config: AmazonPollConfig)
     nextToken = amazonNextToken(body);
     if (!nextToken) break;
   }
-  const results = [];
+  // Pages can repeat an order (it changed while we paged): keep the latest LastUpdateDate per id.
+  const latest = new Map<string, Record<string, unknown>>();
   for (const order of orders) {
     const id = str(order.AmazonOrderId);
+    const seen = latest.get(id);
+    if (!seen || str(order.LastUpdateDate) >= str(seen.LastUpdateDate)) latest.set(id, order);
+  }
+  const results: Array<{ amazonOrderId: string; result: AdapterResult<ChannelOrder> }> = [];
+  for (const [id, order] of latest) {
     const itemPages: unknown[] = [];
     let itemsToken: string | null = null;
-    do {
-      const query = itemsToken ? `?${new URLSearchParams({ NextToken: itemsToken })}` : '';
-      const body = await getJsonWithRetry(deps, `${base}/orders/v0/orders/${encodeURIComponent(id)}/orderItems${query}`, headers, stats, config.retry);
-      itemPages.push(body);
-      itemsToken = amazonNextToken(body);
-    } while (itemsToken && itemPages.length < (config.maxPages ?? 100));
+    try {
+      do {
+        const query = itemsToken ? `?${new URLSearchParams({ NextToken: itemsToken })}` : '';
+        const body = await getJsonWithRetry(deps, `${base}/orders/v0/orders/${encodeURIComponent(id)}/orderItems${query}`, headers, stats, config.retry);
+        itemPages.push(body);
+        itemsToken = amazonNextToken(body);
+      } while (itemsToken && itemPages.length < (config.maxPages ?? 100));
+    } catch (e) {
+      // One order's items failing must not lose the other orders: report it as that order's error.
+      if (!(e instanceof PollError)) throw e;
+      results.push({ amazonOrderId: id, result: { ok: false, errors: [{ path: 'orderItems', code: 'items_fetch_failed', message: `${e.message}` }], warnings: [] } });
+      continue;
+    }
     results.push({ amazonOrderId: id, result: mapAmazonOrder(order, itemPages) });
   }
   return { results, stats };
