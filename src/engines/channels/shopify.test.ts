@@ -65,7 +65,7 @@ describe('mapShopifyOrder on shopify/sdk-fixture.order.json', () => {
 
 describe('mapShopifyOrder on shopify/sdk-fixture.orders.json', () => {
   const payload = fixture('shopify/sdk-fixture.orders.json');
-  it.each(payload.orders.map((o: any, i: number) => [i, o]))('order %i maps with reconciled totals', (_i, order) => {
+  it.each((payload.orders as unknown[]).map((order, i) => ({ i, order })))('order $i maps with reconciled totals', ({ order }) => {
     const result = mapShopifyOrder(order);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
