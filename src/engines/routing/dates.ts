@@ -27,8 +27,20 @@ export function isoWeekday(date: string): number {
 }
 
 /** First date on or after `date` whose weekday is in `weekdays` (all days when empty). */
+const departureCache = new Map<string, string>();
+
 export function nextDeparture(date: string, weekdays: readonly number[]): string {
   if (weekdays.length === 0) return date;
+  const key = `${date}|${weekdays.join(',')}`;
+  const cached = departureCache.get(key);
+  if (cached !== undefined) return cached;
+  const found = findDeparture(date, weekdays);
+  if (departureCache.size > 10_000) departureCache.clear(); // bounded memo of a pure function
+  departureCache.set(key, found);
+  return found;
+}
+
+function findDeparture(date: string, weekdays: readonly number[]): string {
   for (let i = 0; i < 7; i++) {
     const candidate = addDays(date, i);
     if (weekdays.includes(isoWeekday(candidate))) return candidate;

@@ -50,20 +50,29 @@ export function chargeableGrams(parcel: Parcel, card: Pick<RateCard, 'volumetric
 }
 
 /** Zone of a postcode: longest matching prefix; a zone without prefixes is the catch-all. */
+const normalisedZonesCache = new WeakMap<Lane['destination'], { zone: string; prefixes: string[] }[]>();
+
+export function normalisePostcode(postcode: string): string {
+  return postcode.replace(/\s+/g, '').toUpperCase();
+}
+
 export function zoneFor(lane: Lane, postcode: string): string | undefined {
-  const normalised = postcode.replace(/\s+/g, '').toUpperCase();
-  let best: { zone: string; length: number } | undefined;
-  for (const z of lane.destination.zones) {
-    if (z.postcodePrefixes.length === 0) {
-      if (!best) best = { zone: z.zone, length: -1 };
+  let zones = normalisedZonesCache.get(lane.destination);
+  if (!zones) {
+    zones = lane.destination.zones.map((z) => ({ zone: z.zone, prefixes: z.postcodePrefixes.map(normalisePostcode) }));
+    normalisedZonesCache.set(lane.destination, zones);
+  }
+  const normalised = normalisePostcode(postcode);
+  let best: string | undefined;
+  let bestLength = -2;
+  for (const z of zones) {
+    if (z.prefixes.length === 0) {
+      if (bestLength < -1) [best, bestLength] = [z.zone, -1];
       continue;
     }
-    for (const prefix of z.postcodePrefixes) {
-      const p = prefix.replace(/\s+/g, '').toUpperCase();
-      if (normalised.startsWith(p) && (!best || p.length > best.length)) best = { zone: z.zone, length: p.length };
-    }
+    for (const p of z.prefixes) if (p.length > bestLength && normalised.startsWith(p)) [best, bestLength] = [z.zone, p.length];
   }
-  return best?.zone;
+  return best;
 }
 
 /**
@@ -73,13 +82,24 @@ export function zoneFor(lane: Lane, postcode: string): string | undefined {
  * whichever is cheaper. This keeps the price monotone in weight.
  * Rounding: perKg × grams / 1000 half-up to the minor unit.
  */
+const sortedBreaksCache = new WeakMap<RateCard, Map<string, RateCard['weightBreaks']>>();
+
+/** The zone's breaks sorted by weight (memoised per rate-card object; rate cards are treated as immutable). */
+function zoneBreaks(card: RateCard, zone: string): RateCard['weightBreaks'] {
+  let byZone = sortedBreaksCache.get(card);
+  if (!byZone) sortedBreaksCache.set(card, (byZone = new Map()));
+  let breaks = byZone.get(zone);
+  if (!breaks) byZone.set(zone, (breaks = card.weightBreaks.filter((b) => b.zone === zone).sort((a, b) => a.fromGrams - b.fromGrams)));
+  return breaks;
+}
+
 export function freightForWeight(
   card: RateCard,
   zone: string,
   grams: number,
   parcelCount: number,
 ): { freightMinor: number; appliedBreakFromGrams: number; nextBreakRuleApplied: boolean } | undefined {
-  const breaks = card.weightBreaks.filter((b) => b.zone === zone).sort((a, b) => a.fromGrams - b.fromGrams);
+  const breaks = zoneBreaks(card, zone);
   if (breaks.length === 0) return undefined;
   const price = (perKgMinor: number, perParcelMinor: number, w: number) =>
     perParcelMinor * parcelCount + divRoundHalfUp(perKgMinor * w, 1000);

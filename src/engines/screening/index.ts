@@ -1,0 +1,14 @@
+// Public face of the denied-party screening engine.
+export { buildIndex, screen, DEFAULT_OPTIONS, FEATURE, NAME_ONLY_CEILING, type ScreeningIndex } from './screen';
+export {
+  importBisDplTsv,
+  importEuDerivedJson,
+  importOfacSdnCsv,
+  importOfacXml,
+  importUkOfsiConListCsv,
+  importUnConsolidatedXml,
+  parseOfacRemarks,
+} from './importers';
+export { analyseName, countryCode, detectScript, type AnalysedName } from './normalize';
+export { compareNames, tokenSimilarity, osaDistance } from './matcher';
+export type * from './types';

@@ -1,0 +1,406 @@
+// Index over all list names (built once) and the screen() call.
+// Retrieval: every list token is reachable by its exact text, its transliteration key, its
+// vowel-collapsed key, its consonant skeleton (abjad queries only), single-deletion variants of
+// its key (one typo) and joined neighbours; a whole-name compact key catches dropped spaces.
+// Candidates whose retrieved query weight cannot reach the review bar are never scored.
+import {
+  analyseName,
+  countryCode,
+  detectScript,
+  foldIdentifier,
+  makeToken,
+  parseDate,
+  scriptsIn,
+  type AnalysedName,
+} from './normalize';
+import {
+  compareNames,
+  INITIAL_WEIGHT,
+  PARTICLE_WEIGHT_FACTOR,
+  round3,
+  type WeightedToken,
+} from './matcher';
+import type {
+  Decision,
+  EntityName,
+  FeatureContribution,
+  ListVersion,
+  SanctionedEntity,
+  ScreeningMatch,
+  ScreeningOptions,
+  ScreeningQuery,
+  ScreeningResult,
+} from './types';
+
+export const DEFAULT_OPTIONS = {
+  holdThreshold: 0.8,
+  blockThreshold: 0.97,
+  reviewGap: 0.12,
+  limit: 10,
+} as const;
+
+/** Name evidence alone never reaches block: the name part is scaled to this ceiling. */
+export const NAME_ONLY_CEILING = 0.95;
+
+/** Feature deltas (see docs/screening.md). */
+export const FEATURE = {
+  dobExact: 0.05,
+  dobYear: 0.03,
+  dobConflict: -0.2,
+  dobGap: -0.05,
+  dobMonthConflict: -0.05,
+  countryMatch: 0.02,
+  countryConflict: -0.08,
+  identifierMatch: 0.12,
+  typeConflict: -0.15,
+  weakAlias: -0.04,
+} as const;
+
+const MAX_NAME_LENGTH = 300;
+const MAX_TOKENS = 16;
+/** A single-word query for an organisation is too vague when that word names this many entries. */
+const COMMON_TOKEN_ENTITY_COUNT = 5;
+const INSUFFICIENT_CANDIDATES = 3;
+
+interface IndexedName {
+  entity: number;
+  nameIndex: number;
+  kind: EntityName['kind'];
+  analysed: AnalysedName;
+  tokens: WeightedToken[];
+}
+
+interface PreparedEntity {
+  entity: SanctionedEntity;
+  dob: ReturnType<typeof parseDate>[];
+  countries: Set<string>;
+  identifiers: Map<string, string>; // folded value → kind
+}
+
+export interface ScreeningIndex {
+  entities: PreparedEntity[];
+  names: IndexedName[];
+  listVersions: ListVersion[];
+  /** token text → weight (0.15…1, rarer is heavier) */
+  tokenWeight: Map<string, number>;
+  /** token text → number of entities carrying it */
+  tokenEntityCount: Map<string, number>;
+  /** token text → name indices */
+  postings: Map<string, number[]>;
+  byKey: Map<string, string[]>;
+  byVowelKey: Map<string, string[]>;
+  bySkeleton: Map<string, string[]>;
+  byDeletion: Map<string, string[]>;
+  byCompact: Map<string, number[]>;
+  entityCount: number;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) {
+    if (list[list.length - 1] !== value) list.push(value);
+  } else map.set(key, [value]);
+}
+
+function deletions(key: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < key.length; i++) out.push(key.slice(0, i) + key.slice(i + 1));
+  return out;
+}
+
+function analyseFor(entityType: string, value: string): AnalysedName {
+  return analyseName(value, { type: entityType === 'person' ? 'person' : 'organisation' });
+}
+
+/** Token weight from how many list entries carry it: rare words identify, common words don't. */
+function weightFromCount(count: number, total: number): number {
+  const idf = Math.log(total / Math.max(1, count)) / Math.log(total);
+  return Math.min(1, Math.max(0.15, idf));
+}
+
+/** Build the screening index once over all lists. */
+export function buildIndex(entities: SanctionedEntity[], listVersions: ListVersion[]): ScreeningIndex {
+  const names: IndexedName[] = [];
+  const prepared: PreparedEntity[] = [];
+  const tokenEntities = new Map<string, number>();
+  const analysedPerEntity: { analysed: AnalysedName; kind: EntityName['kind']; nameIndex: number }[][] = [];
+  entities.forEach((entity) => {
+    const analysedNames = entity.names.map((n, nameIndex) => ({ analysed: analyseFor(entity.type, n.value), kind: n.kind, nameIndex }));
+    analysedPerEntity.push(analysedNames);
+    const seen = new Set<string>();
+    for (const a of analysedNames) for (const t of a.analysed.tokens) seen.add(t.text);
+    for (const t of seen) tokenEntities.set(t, (tokenEntities.get(t) ?? 0) + 1);
+    prepared.push({
+      entity,
+      dob: entity.dob.map(parseDate).filter(Boolean),
+      countries: new Set(entity.countries.map(countryCode).filter((c): c is string => !!c)),
+      identifiers: new Map(entity.identifiers.map((i) => [foldIdentifier(i.value), i.kind])),
+    });
+  });
+  const total = entities.length;
+  const tokenWeight = new Map<string, number>();
+  for (const [t, n] of tokenEntities) tokenWeight.set(t, weightFromCount(n, total));
+
+  const postings = new Map<string, number[]>();
+  const byKey = new Map<string, string[]>();
+  const byVowelKey = new Map<string, string[]>();
+  const bySkeleton = new Map<string, string[]>();
+  const byDeletion = new Map<string, string[]>();
+  const byCompact = new Map<string, number[]>();
+  analysedPerEntity.forEach((analysedNames, entityIdx) => {
+    for (const a of analysedNames) {
+      const nameIdx = names.length;
+      const tokens = a.analysed.tokens.map((t) => ({ ...t, weight: tokenWeightFor(t, tokenWeight) }));
+      names.push({ entity: entityIdx, nameIndex: a.nameIndex, kind: a.kind, analysed: a.analysed, tokens });
+      for (const t of tokens) push(postings, t.text, nameIdx);
+      if (a.analysed.compact.length >= 4) push(byCompact, a.analysed.compact, nameIdx);
+    }
+  });
+  for (const text of postings.keys()) {
+    const t = makeToken(text);
+    push(byKey, t.key, text);
+    if (t.vowelKey.length >= 3) push(byVowelKey, t.vowelKey, text);
+    if (t.skeleton.length >= 2) push(bySkeleton, t.skeleton, text);
+    if (t.key.length >= 4) for (const d of deletions(t.key)) push(byDeletion, d, text);
+  }
+  return {
+    entities: prepared,
+    names,
+    listVersions,
+    tokenWeight,
+    tokenEntityCount: tokenEntities,
+    postings,
+    byKey,
+    byVowelKey,
+    bySkeleton,
+    byDeletion,
+    byCompact,
+    entityCount: total,
+  };
+}
+
+function tokenWeightFor(t: { text: string; role: string }, weights: Map<string, number>): number {
+  if (t.role === 'initial') return INITIAL_WEIGHT;
+  const w = weights.get(t.text) ?? 1;
+  return t.role === 'particle' ? w * PARTICLE_WEIGHT_FACTOR : w;
+}
+
+/** Vocabulary words a query token could match (spelling, transliteration, typo, joined forms). */
+function similarVocabulary(index: ScreeningIndex, tokenText: string, abjad: boolean): Set<string> {
+  const t = makeToken(tokenText);
+  const found = new Set<string>();
+  if (index.postings.has(t.text)) found.add(t.text);
+  if (t.role === 'initial' || t.role === 'number') return found;
+  for (const w of index.byKey.get(t.key) ?? []) found.add(w);
+  for (const w of index.byVowelKey.get(t.vowelKey) ?? []) found.add(w);
+  if (abjad) for (const w of index.bySkeleton.get(t.skeleton) ?? []) found.add(w);
+  if (t.key.length >= 4) {
+    for (const w of index.byDeletion.get(t.key) ?? []) found.add(w);
+    for (const d of deletions(t.key)) {
+      for (const w of index.byKey.get(d) ?? []) found.add(w);
+      for (const w of index.byDeletion.get(d) ?? []) found.add(w);
+    }
+  }
+  return found;
+}
+
+interface PreparedQuery {
+  analysed: AnalysedName;
+  tokens: WeightedToken[];
+  dob?: ReturnType<typeof parseDate>;
+  countries: Set<string>;
+  identifiers: Set<string>;
+  type?: string;
+}
+
+function normaliseType(t: string | undefined): string | undefined {
+  if (!t) return undefined;
+  return t === 'entity' ? 'organisation' : t;
+}
+
+function scoreFeatures(q: PreparedQuery, e: PreparedEntity, nameKind: EntityName['kind']): FeatureContribution[] {
+  const f: FeatureContribution[] = [];
+  if (nameKind === 'weak') f.push({ feature: 'weak_alias', delta: FEATURE.weakAlias, detail: 'matched a low-quality alias' });
+  if (q.type && q.type !== e.entity.type && !(e.entity.typeInferred && q.type !== 'vessel' && q.type !== 'aircraft')) {
+    f.push({ feature: 'type_conflict', delta: FEATURE.typeConflict, detail: `query is ${q.type}, listed entry is ${e.entity.type}` });
+  }
+  if (q.dob && e.dob.length) {
+    const qd = q.dob;
+    let best: FeatureContribution | undefined;
+    for (const d of e.dob) {
+      if (!d) continue;
+      let c: FeatureContribution;
+      // Lists often give approximate years: a gap of a few years weakens, a generation apart contradicts.
+      const gap = Math.max(0, qd.fromYear - d.toYear, d.fromYear - qd.toYear);
+      const sameYear = gap === 0;
+      if (gap > 5) c = { feature: 'dob_conflict', delta: FEATURE.dobConflict, detail: `born ${fmtSpan(qd)} vs listed ${fmtSpan(d)}` };
+      else if (gap > 1) c = { feature: 'dob_gap', delta: FEATURE.dobGap, detail: `born ${fmtSpan(qd)} vs listed ${fmtSpan(d)} (${gap} years apart)` };
+      else if (sameYear && qd.month && d.month && qd.day && d.day && qd.month === d.month && qd.day === d.day) c = { feature: 'dob_exact', delta: FEATURE.dobExact, detail: `same date of birth ${fmtSpan(d)}` };
+      else if (sameYear && qd.month && d.month && qd.month !== d.month) c = { feature: 'dob_month_conflict', delta: FEATURE.dobMonthConflict, detail: `same year, different month (${fmtSpan(qd)} vs ${fmtSpan(d)})` };
+      else if (sameYear) c = { feature: 'dob_year', delta: FEATURE.dobYear, detail: `birth year agrees (${fmtSpan(d)})` };
+      else c = { feature: 'dob_near', delta: 0, detail: `birth year within one year (${fmtSpan(qd)} vs ${fmtSpan(d)})` };
+      if (!best || c.delta > best.delta) best = c;
+    }
+    if (best) f.push(best);
+  }
+  if (q.countries.size && e.countries.size) {
+    const shared = [...q.countries].filter((c) => e.countries.has(c));
+    if (shared.length) f.push({ feature: 'country_match', delta: FEATURE.countryMatch, detail: `country ${shared.join(', ')} listed` });
+    else f.push({ feature: 'country_conflict', delta: FEATURE.countryConflict, detail: `query ${[...q.countries].join(', ')} vs listed ${[...e.countries].join(', ')}` });
+  }
+  if (q.identifiers.size && e.identifiers.size) {
+    for (const id of q.identifiers) {
+      const kind = e.identifiers.get(id);
+      if (kind) {
+        f.push({ feature: 'identifier_match', delta: FEATURE.identifierMatch, detail: `${kind} ${id} matches` });
+        break;
+      }
+    }
+  }
+  return f;
+}
+
+function fmtSpan(d: NonNullable<ReturnType<typeof parseDate>>): string {
+  if (d.fromYear !== d.toYear) return `${d.fromYear}–${d.toYear}`;
+  return [String(d.fromYear), d.month ? String(d.month).padStart(2, '0') : '', d.day ? String(d.day).padStart(2, '0') : ''].filter(Boolean).join('-');
+}
+
+function versionsOf(index: ScreeningIndex): ScreeningResult['listVersions'] {
+  return index.listVersions.map((v) => ({ listId: v.listId, publicationDate: v.publicationDate, sha256: v.files.map((f) => f.sha256) }));
+}
+
+function result(index: ScreeningIndex, decision: Decision, matches: ScreeningMatch[], reasons: string[]): ScreeningResult {
+  return { decision, matches, listVersions: versionsOf(index), reasons };
+}
+
+/** Screen one party against every list in the index. */
+export function screen(index: ScreeningIndex, query: ScreeningQuery, options: ScreeningOptions = {}): ScreeningResult {
+  const holdThreshold = options.holdThreshold ?? DEFAULT_OPTIONS.holdThreshold;
+  const blockThreshold = options.blockThreshold ?? DEFAULT_OPTIONS.blockThreshold;
+  const reviewThreshold = options.reviewThreshold ?? holdThreshold - DEFAULT_OPTIONS.reviewGap;
+  const limit = Math.max(1, options.limit ?? DEFAULT_OPTIONS.limit);
+  const reasons: string[] = [];
+
+  const rawName = typeof query.name === 'string' ? query.name : '';
+  if (rawName.length > MAX_NAME_LENGTH) {
+    return result(index, 'insufficient', [], [`name is ${rawName.length} characters (limit ${MAX_NAME_LENGTH}): screen one party name at a time, without addresses or notes`]);
+  }
+  const type = normaliseType(query.type);
+  const analysed = analyseName(rawName, { type: type ?? undefined });
+  if (!analysed.tokens.length || !/[a-z]/.test(analysed.tokens.map((t) => t.text).join(''))) {
+    return result(index, 'insufficient', [], ['name has no letters after normalisation: provide the party name']);
+  }
+  if (analysed.tokens.length > MAX_TOKENS) {
+    return result(index, 'insufficient', [], [`name has ${analysed.tokens.length} words (limit ${MAX_TOKENS}): screen each party separately`]);
+  }
+  const scripts = scriptsIn(rawName);
+  if (scripts.length > 1) reasons.push(`mixed scripts (${scripts.join(', ')}): each part transliterated separately`);
+
+  const dob = query.dob ? parseDate(query.dob) : undefined;
+  if (query.dob && !dob) reasons.push(`date of birth "${query.dob}" not understood (use YYYY, YYYY-MM or YYYY-MM-DD); ignored`);
+  const countries = new Set<string>();
+  for (const c of query.countries ?? []) {
+    const code = countryCode(c);
+    if (code) countries.add(code);
+    else reasons.push(`country "${c}" not recognised; ignored`);
+  }
+  const identifiers = new Set((query.identifiers ?? []).map(foldIdentifier).filter((s) => s.length >= 4));
+
+  // Query token weights: a word's own list frequency, or that of the list words it resembles.
+  const candidatesPerToken: Set<string>[] = [];
+  const tokens: WeightedToken[] = analysed.tokens.map((t) => {
+    const similar = similarVocabulary(index, t.text, analysed.abjad);
+    candidatesPerToken.push(similar);
+    let weight = index.tokenWeight.get(t.text);
+    if (weight === undefined) {
+      weight = 1;
+      for (const w of similar) weight = Math.min(weight, index.tokenWeight.get(w) ?? 1);
+      if (!similar.size) weight = 1;
+    }
+    if (t.role === 'initial') weight = INITIAL_WEIGHT;
+    else if (t.role === 'particle') weight *= PARTICLE_WEIGHT_FACTOR;
+    return { ...t, weight };
+  });
+  const prepared: PreparedQuery = { analysed, tokens, dob, countries, identifiers, type };
+  const totalWeight = tokens.reduce((s, t) => s + t.weight, 0);
+
+  // Retrieval: accumulate, per list name, the query weight its words could explain.
+  const reach = new Map<number, number>();
+  tokens.forEach((t, i) => {
+    const seen = new Set<number>();
+    for (const w of candidatesPerToken[i]!) for (const n of index.postings.get(w) ?? []) seen.add(n);
+    for (const n of seen) reach.set(n, (reach.get(n) ?? 0) + t.weight);
+  });
+  // Joined query words ("jin ping" → "jinping") and whole-name compact keys.
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const joined = tokens[i]!.text + tokens[i + 1]!.text;
+    const w = tokens[i]!.weight + tokens[i + 1]!.weight;
+    const seen = new Set<number>();
+    for (const v of similarVocabulary(index, joined, analysed.abjad)) for (const n of index.postings.get(v) ?? []) seen.add(n);
+    for (const n of seen) reach.set(n, (reach.get(n) ?? 0) + w);
+  }
+  const compactHits = new Set(index.byCompact.get(analysed.compact) ?? []);
+  for (const n of compactHits) reach.set(n, totalWeight);
+
+  // Score names whose reachable weight could clear the review bar (score ≤ reach/total).
+  const minReach = (reviewThreshold - 0.05) * totalWeight;
+  const bestPerEntity = new Map<number, ScreeningMatch>();
+  for (const [n, r] of reach) {
+    if (r < minReach) continue;
+    const name = index.names[n]!;
+    const cmp = compareNames(analysed, tokens, name.analysed, name.tokens);
+    const entity = index.entities[name.entity]!;
+    const features = scoreFeatures(prepared, entity, name.kind);
+    const score = Math.max(0, Math.min(1, NAME_ONLY_CEILING * cmp.score + features.reduce((s, f) => s + f.delta, 0)));
+    const prev = bestPerEntity.get(name.entity);
+    if (prev && prev.score >= score) continue;
+    bestPerEntity.set(name.entity, {
+      entityId: entity.entity.id,
+      listId: entity.entity.listId,
+      type: entity.entity.type,
+      primaryName: entity.entity.names[0]?.value ?? '',
+      score: round3(score),
+      explanation: {
+        queryName: rawName,
+        matchedName: entity.entity.names[name.nameIndex]!.value,
+        matchedNameKind: name.kind,
+        nameScore: round3(cmp.score),
+        tokens: cmp.tokens,
+        unmatchedQueryTokens: cmp.unmatchedQuery,
+        unmatchedCandidateTokens: cmp.unmatchedCandidate,
+        features,
+      },
+    });
+  }
+  const ranked = [...bestPerEntity.values()].filter((m) => m.score >= reviewThreshold).sort((a, b) => b.score - a.score || a.entityId.localeCompare(b.entityId));
+
+  // One distinctive word is not enough to tell a person apart; a common word never is.
+  const informative = tokens.filter((t) => t.role === 'word' || t.role === 'number');
+  const cjkSingle = ['Han', 'Hangul'].includes(detectScript(rawName));
+  const hasSecondary = !!dob || countries.size > 0 || identifiers.size > 0;
+  const singleWord = informative.length <= 1 && !cjkSingle;
+  const word = informative[0]?.text ?? tokens[0]!.text;
+  const commonWord = (index.tokenEntityCount.get(word) ?? 0) >= COMMON_TOKEN_ENTITY_COUNT;
+  if (singleWord && (word.length <= 2 || commonWord || (type !== 'organisation' && type !== 'vessel' && type !== 'aircraft' && !hasSecondary))) {
+    const why = word.length <= 2
+      ? `"${rawName.trim()}" is too short to screen`
+      : commonWord
+        ? `"${rawName.trim()}" is a single common word (on ${index.tokenEntityCount.get(word)} list entries)`
+        : `"${rawName.trim()}" is a single name`;
+    reasons.push(`${why}: provide the full name and at least one of date of birth, country or an identifier`);
+    return result(index, 'insufficient', ranked.slice(0, INSUFFICIENT_CANDIDATES), reasons);
+  }
+
+  const matches = ranked.slice(0, limit);
+  const top = matches[0]?.score ?? 0;
+  let decision: Decision = 'clear';
+  if (top >= blockThreshold) decision = 'block';
+  else if (top >= holdThreshold) decision = 'hold';
+  else if (top >= reviewThreshold) decision = 'review';
+  if (matches.length) {
+    const m = matches[0]!;
+    reasons.push(`best match ${m.entityId} "${m.explanation.matchedName}" scored ${m.score} (hold ≥ ${holdThreshold}, block ≥ ${blockThreshold})`);
+  } else reasons.push(`no list name scored ≥ ${round3(reviewThreshold)}`);
+  if (ranked.length > limit) reasons.push(`${ranked.length - limit} further candidates ≥ review threshold not shown`);
+  return result(index, decision, matches, reasons);
+}

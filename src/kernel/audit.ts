@@ -1,0 +1,34 @@
+import type { AuthContext } from './context.ts';
+import type { Executor } from './db.ts';
+
+const SECRET_FIELD = /password|secret|token|hash|totp/i;
+
+/** Field-level diff: { field: [before, after] }; secret-looking fields are recorded as changed, never by value. */
+export function diff(before: Record<string, unknown> | null | undefined, after: Record<string, unknown> | null | undefined) {
+  const out: Record<string, [unknown, unknown]> = {};
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  for (const k of keys) {
+    const a = before?.[k];
+    const b = after?.[k];
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    out[k] = SECRET_FIELD.test(k) ? ['[redacted]', '[redacted]'] : [a ?? null, b ?? null];
+  }
+  return out;
+}
+
+export interface AuditEntry {
+  action: string; // e.g. "apikey.create"
+  entityType: string;
+  entityId: string;
+  before?: Record<string, unknown> | null;
+  after?: Record<string, unknown> | null;
+  orgId?: string; // defaults to the actor's organisation
+}
+
+export async function recordAudit(tx: Executor, ctx: AuthContext, e: AuditEntry): Promise<void> {
+  await tx.query(
+    `INSERT INTO audit_log (org_id, actor_user_id, actor_api_key_id, action, entity_type, entity_id, diff, request_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+    [e.orgId ?? ctx.orgId, ctx.userId, ctx.apiKeyId, e.action, e.entityType, e.entityId, JSON.stringify(diff(e.before, e.after)), ctx.requestId],
+  );
+}

@@ -1,0 +1,163 @@
+import type { AuthContext } from './context.ts';
+import type { Db, Executor } from './db.ts';
+import { newId } from './ids.ts';
+import type { Logger } from './log.ts';
+
+/**
+ * Transactional outbox. A use-case writes its state change and its events in one transaction;
+ * the dispatcher delivers committed events to subscribers at least once, in commit order per entity.
+ *
+ * Ordering: events are read in (tx_id, id) order and only from transactions older than the oldest
+ * running one (pg_snapshot_xmin), so an event committed late by a slow transaction is never skipped.
+ * A subscriber's cursor advances in the same transaction as its handler's writes, so a subscriber
+ * that acknowledged an event (committed) never sees it again, even after a crash.
+ */
+export interface DomainEvent<P = Record<string, unknown>> {
+  type: string; // "<module>.<entity>.<what>", e.g. "orders.order.accepted"
+  entityType: string;
+  entityId: string;
+  orgId: string | null; // owner organisation
+  audience?: string[]; // other organisations the event concerns (via grants)
+  payload: P;
+}
+
+export interface StoredEvent extends DomainEvent {
+  id: number;
+  eventId: string;
+  createdAt: Date;
+  requestId: string | null;
+  actorUserId: string | null;
+}
+
+export async function emit(tx: Executor, ctx: Pick<AuthContext, 'requestId' | 'userId'> | null, e: DomainEvent): Promise<string> {
+  const eventId = newId('evt');
+  await tx.query(
+    `INSERT INTO outbox (event_id, type, org_id, audience, entity_type, entity_id, payload, request_id, actor_user_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+    [eventId, e.type, e.orgId, e.audience ?? [], e.entityType, e.entityId, JSON.stringify(e.payload), ctx?.requestId ?? null, ctx?.userId ?? null],
+  );
+  dispatcherNudge?.();
+  return eventId;
+}
+
+export interface Subscriber {
+  name: string;
+  /** Event types (exact or prefix ending in "*"); omit for all. */
+  types?: string[];
+  /** Runs inside the transaction that advances this subscriber's cursor. Throw to retry later. */
+  handle(tx: Executor, event: StoredEvent): Promise<void>;
+}
+
+let dispatcherNudge: (() => void) | undefined;
+
+function matches(types: string[] | undefined, type: string) {
+  if (!types) return true;
+  return types.some((t) => (t.endsWith('*') ? type.startsWith(t.slice(0, -1)) : t === type));
+}
+
+function toStored(r: any): StoredEvent {
+  return {
+    id: Number(r.id), eventId: r.event_id, type: r.type, orgId: r.org_id, audience: r.audience ?? [], entityType: r.entity_type,
+    entityId: r.entity_id, payload: r.payload, createdAt: r.created_at, requestId: r.request_id, actorUserId: r.actor_user_id,
+  };
+}
+
+export class EventDispatcher {
+  private subscribers: Subscriber[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private wake = false;
+  private stopped = true;
+  private backoff = new Map<string, number>(); // subscriber → not before (ms epoch)
+
+  constructor(private readonly db: Db, private readonly log?: Logger, private readonly batchSize = 200) {}
+
+  subscribe(s: Subscriber) {
+    this.subscribers.push(s);
+  }
+
+  start(intervalMs = 100) {
+    this.stopped = false;
+    dispatcherNudge = () => { this.wake = true; };
+    const tick = async () => {
+      if (this.stopped) return;
+      await this.drainOnce().catch((err) => this.log?.error({ err }, 'event dispatcher tick failed'));
+      if (!this.stopped) this.timer = setTimeout(tick, this.wake ? 5 : intervalMs);
+      this.wake = false;
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    dispatcherNudge = undefined;
+    while (this.running) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  /** Deliver until every subscriber has caught up (tests, CLI). Returns events handled. */
+  async drain(maxRounds = 1000): Promise<number> {
+    let total = 0;
+    for (let i = 0; i < maxRounds; i++) {
+      const n = await this.drainOnce(true);
+      total += n;
+      if (n === 0) break;
+    }
+    return total;
+  }
+
+  /** One pass over all subscribers; returns how many events were delivered. */
+  async drainOnce(ignoreBackoff = false): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    let delivered = 0;
+    try {
+      for (const s of this.subscribers) {
+        if (!ignoreBackoff && (this.backoff.get(s.name) ?? 0) > Date.now()) continue;
+        try {
+          delivered += await this.deliverBatch(s);
+          this.backoff.delete(s.name);
+        } catch (err) {
+          const prev = this.backoff.get(s.name);
+          const wait = Math.min(60_000, prev ? Math.max(200, (prev - Date.now()) * 2) : 200);
+          this.backoff.set(s.name, Date.now() + wait);
+          this.log?.warn({ err, subscriber: s.name }, 'subscriber failed; will retry');
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+    return delivered;
+  }
+
+  private async deliverBatch(s: Subscriber): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO outbox_cursors (subscriber) VALUES ($1) ON CONFLICT DO NOTHING`, [s.name]);
+      const cursor = await tx.maybeOne<{ tx_id: string; event_id: number }>(
+        `SELECT tx_id::text AS tx_id, event_id FROM outbox_cursors WHERE subscriber = $1 FOR UPDATE SKIP LOCKED`,
+        [s.name],
+      );
+      if (!cursor) return 0; // another process is delivering to this subscriber
+      const rows = await tx.query(
+        `SELECT id, event_id, type, org_id, audience, entity_type, entity_id, payload, created_at, request_id, actor_user_id, tx_id::text AS tx_id
+           FROM outbox
+          WHERE (tx_id, id) > ($1::xid8, $2::bigint)
+            AND tx_id < pg_snapshot_xmin(pg_current_snapshot())
+          ORDER BY tx_id, id
+          LIMIT ${this.batchSize}`,
+        [cursor.tx_id, cursor.event_id],
+      );
+      if (rows.length === 0) return 0;
+      let handled = 0;
+      for (const r of rows) {
+        if (matches(s.types, r.type)) {
+          await s.handle(tx, toStored(r));
+          handled++;
+        }
+      }
+      const last = rows[rows.length - 1];
+      await tx.query(`UPDATE outbox_cursors SET tx_id = $2::xid8, event_id = $3, updated_at = now() WHERE subscriber = $1`, [s.name, last.tx_id, last.id]);
+      return Math.max(handled, 1);
+    });
+  }
+}

@@ -1,0 +1,12 @@
+import { identityModule } from './identity/index.ts';
+import type { TradelaneModule } from './module.ts';
+import { webhooksModule } from './webhooks/index.ts';
+
+/**
+ * Every module of the process, in dependency order (migrations and demo data run in this order).
+ * A new capability is one folder under src/modules and one line here.
+ */
+export const modules: TradelaneModule[] = [
+  identityModule,
+  webhooksModule,
+];
