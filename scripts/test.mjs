@@ -50,7 +50,7 @@ const start = Date.now();
 vitest('pglite', only, { TEST_DATABASE_URL: '' });
 
 if (await reachable(pgUrl)) {
-  vitest('postgres', ['--config', 'vitest.config.ts', '--dir', '.', ...(only.length ? only : []), '--', '.int.test.ts'].filter(Boolean).length ? ['.int.test.ts', ...only] : [], { TEST_DATABASE_URL: pgUrl });
+  vitest('postgres', only.length ? only : ['.int.test.ts'], { TEST_DATABASE_URL: pgUrl });
 } else if (process.env.CI) {
   console.error(`PostgreSQL is not reachable at ${pgUrl}`);
   failedRuns++;
