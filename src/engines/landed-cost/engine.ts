@@ -396,7 +396,8 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
   }
 
   // ---- import VAT / GST per line ------------------------------------------------------------------------
-  const addTransport = !cif && m.vatBaseAddsTransport;
+  // Tax is computed on two parts so the transport share is visible (EU/AEAT examples show VAT on
+  // transport as its own line): goods part = customs value without transport + duty + fees.
   const taxR = rounding.tax;
   let taxTotal = 0;
   for (let i = 0; i < n; i++) {
@@ -404,22 +405,29 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
     const l = lines[i];
     let feeSum = 0;
     for (const f of q.fees) feeSum += f.amount;
-    const transport = addTransport ? q.transportShare : 0;
-    const goodsBase = q.customsValue.amount + q.duty.amount + feeSum;
-    let amount = 0; let rateText = '0%'; let expl: Explanation;
+    const transport = cif || m.vatBaseAddsTransport ? q.transportShare : 0;
+    const goodsPart = q.customsValue.amount - (cif ? q.transportShare : 0);
+    const goodsBase = goodsPart + q.duty.amount + feeSum;
+    let onGoods = 0; let onTransport = 0; let rateText = '0%'; let expl: Explanation;
     if (vatRule) {
       const parts = l.taxRatePct === undefined ? vatRule.value.parts : percentToParts(l.taxRatePct, `lines[${i}].taxRatePct`);
       if (parts > 100 * (PCT_DEN / 100)) throw new LandedCostInputError(`lines[${i}].taxRatePct`, 'absurd rate (> 100%)');
       rateText = formatPercent(parts);
-      const b1 = taxR.baseStep > 1 ? roundToStep(goodsBase + transport, taxR.baseStep, taxR.baseMode) : goodsBase;
-      if (taxR.baseStep > 1) amount = roundSub(mulDivRound(b1, parts, PCT_DEN / SUB_MINOR, 'half-up'), taxR);
-      else amount = roundSub(mulDivRound(goodsBase, parts, PCT_DEN / SUB_MINOR, 'half-up'), taxR) + roundSub(mulDivRound(transport, parts, PCT_DEN / SUB_MINOR, 'half-up'), taxR);
-      expl = explain(vatRule.ref, rateText, goodsBase + transport, `${m.taxName}: base = customs value${q.duty.amount ? ' + duty' : ''}${feeSum ? ' + fees' : ''}${transport ? ' + transport/insurance' : ''}${l.taxRatePct !== undefined ? '; rate given by the caller' : ''}`);
+      if (taxR.baseStep > 1) {
+        // JP: one base, truncated to the authority's step before the rate is applied.
+        const b = roundToStep(goodsBase + transport, taxR.baseStep, taxR.baseMode);
+        onGoods = roundSub(mulDivRound(b, parts, PCT_DEN / SUB_MINOR, 'half-up'), taxR);
+      } else {
+        onGoods = roundSub(mulDivRound(goodsBase, parts, PCT_DEN / SUB_MINOR, 'half-up'), taxR);
+        onTransport = roundSub(mulDivRound(transport, parts, PCT_DEN / SUB_MINOR, 'half-up'), taxR);
+      }
+      expl = explain(vatRule.ref, rateText, goodsBase + transport, `${m.taxName}: base = goods${transport ? ' + transport/insurance' : ''}${q.duty.amount ? ' + duty' : ''}${feeSum ? ' + fees' : ''}${l.taxRatePct !== undefined ? '; rate given by the caller' : ''}`);
     } else {
       expl = { ruleId: `${m.code}-NO-IMPORT-VAT`, rate: '0%', source: m.code === 'US' ? 'No federal VAT/GST on imports (state sales tax out of scope)' : 'no import tax in data', asOf: date };
     }
+    const amount = onGoods + onTransport;
     taxTotal += amount;
-    q.tax = { amount, ratePct: rateText, base: { customsValue: q.customsValue.amount, duty: q.duty.amount, fees: feeSum, transport, total: goodsBase + transport }, explanation: expl };
+    q.tax = { amount, onGoods, onTransport, ratePct: rateText, base: { goods: goodsPart, transport, duty: q.duty.amount, fees: feeSum, total: goodsBase + transport }, explanation: expl };
   }
 
   // ---- who collects the tax ------------------------------------------------------------------------------
@@ -444,7 +452,7 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
       const compared = t.basis === 'tax_amount' ? taxTotal : t.basis === 'intrinsic' ? intrinsic : customsTotal;
       relieved = limit > 0 && compare(compared, limit, t.strict);
       taxDecision = { ruleId: tdm.ref.id, applies: relieved, threshold: { amount: limit, currency: destCur, explanation: explain(tdm.ref) }, compared, explanation: explain(tdm.ref, undefined, compared) };
-      if (relieved) for (const q of lineQuotes) { q.tax.amount = 0; q.tax.relievedBy = tdm.ref.id; }
+      if (relieved) for (const q of lineQuotes) { q.tax.amount = 0; q.tax.onGoods = 0; q.tax.onTransport = 0; q.tax.relievedBy = tdm.ref.id; }
     }
     taxCollection = relieved
       ? { collector: 'none', when: 'none', note: `${m.taxName} not levied at import (${tdm!.ref.id})` }
@@ -457,7 +465,7 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
     const revenue = lineQuotes.reduce((s, q) => s + q.duty.amount + q.tax.amount, 0);
     const applies = revenue < limit;
     dutyDecision = { ruleId: revenueRule.ref.id, applies, threshold: { amount: limit, currency: destCur, explanation: explain(revenueRule.ref) }, compared: revenue, explanation: explain(revenueRule.ref, undefined, revenue) };
-    if (applies) for (const q of lineQuotes) { q.duty.amount = 0; q.duty.relievedBy = revenueRule.ref.id; q.tax.amount = 0; q.tax.relievedBy = revenueRule.ref.id; }
+    if (applies) for (const q of lineQuotes) { q.duty.amount = 0; q.duty.relievedBy = revenueRule.ref.id; q.tax.amount = 0; q.tax.onGoods = 0; q.tax.onTransport = 0; q.tax.relievedBy = revenueRule.ref.id; }
   }
 
   // ---- totals ---------------------------------------------------------------------------------------------

@@ -91,9 +91,14 @@ export interface LineQuote {
   duty: { amount: number; components: DutyComponent[]; relievedBy?: string };
   fees: Figure[];
   tax: {
+    /** onGoods + onTransport */
     amount: number;
+    /** tax on goods (customs value without transport) + duty + fees */
+    onGoods: number;
+    /** tax on the line's share of transport/insurance (0 where the market's base excludes transport) */
+    onTransport: number;
     ratePct: string;
-    base: { customsValue: number; duty: number; fees: number; transport: number; total: number };
+    base: { goods: number; transport: number; duty: number; fees: number; total: number };
     explanation: Explanation;
     relievedBy?: string;
   };
