@@ -98,8 +98,13 @@ export function loadSanctionsLists(opts: { includeStale?: boolean; dataDir?: str
   return { entities, listVersions };
 }
 
+/** Spelling groups of common names (data/sanctions/name-variants.json). */
+export function readNameVariants(dataDir = SANCTIONS_DATA_DIR): string[][] {
+  return (JSON.parse(readFileSync(`${dataDir}name-variants.json`, 'utf8')) as { groups: string[][] }).groups;
+}
+
 /** Convenience: load the current lists and build the index. */
 export function loadScreeningIndex(opts: { includeStale?: boolean; dataDir?: string } = {}): ScreeningIndex {
   const { entities, listVersions } = loadSanctionsLists(opts);
-  return buildIndex(entities, listVersions);
+  return buildIndex(entities, listVersions, { nameVariants: readNameVariants(opts.dataDir) });
 }

@@ -185,43 +185,6 @@ export function osaWithin(a: string, b: string, max: number): boolean {
 }
 
 /** Transliteration-tolerant key of one folded ASCII token. */
-const LONG_LEGAL_WORDS = [...LEGAL_WORDS].filter((w) => w.length >= 4);
-
-/** "Compony", "Limitted", "Corrporation": a legal word with one typo (two from 9 letters). */
-function isMisspeltLegalWord(w: string): boolean {
-  if (w.length < 4) return false;
-  for (const legal of LONG_LEGAL_WORDS) {
-    if (Math.abs(legal.length - w.length) > 2 || legal[0] !== w[0]) continue;
-    if (osaWithin(w, legal, legal.length >= 9 ? 2 : 1)) return true;
-  }
-  return false;
-}
-
-/** True when the optimal-string-alignment distance of a and b is ≤ max. */
-export function osaWithin(a: string, b: string, max: number): boolean {
-  const la = a.length;
-  const lb = b.length;
-  if (Math.abs(la - lb) > max) return false;
-  let prev2: number[] = [];
-  let prev: number[] = Array.from({ length: lb + 1 }, (_, j) => j);
-  for (let i = 1; i <= la; i++) {
-    const cur: number[] = [i];
-    let rowMin = i;
-    for (let j = 1; j <= lb; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
-      cur.push(v);
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return false;
-    prev2 = prev;
-    prev = cur;
-  }
-  return prev[lb]! <= max;
-}
-
-/** Transliteration-tolerant key of one folded ASCII token. */
 export function translitKey(t: string): string {
   return t
     .replace(/([aeiou])ff$/, '$1v') // Russian -off/-eff endings (Smirnoff) are -ov/-ev
@@ -350,6 +313,29 @@ export function analyseName(raw: string, opts: AnalyseOptions = {}): AnalysedNam
   }
   const tokens = keep.map((w) => makeToken(w));
   return { original, script, abjad, tokens, removed, compact: keep.join('') };
+}
+
+// German (Duden-style) romanisation of Russian Cyrillic: lists and documents from German-speaking
+// sources write Щукин as "Schtschukin", Зобнев as "Sobnew"; indexed as an extra form of Cyrillic names.
+const GERMAN_CYRILLIC: Record<string, string> = {
+  а: 'a', б: 'b', в: 'w', г: 'g', д: 'd', е: 'e', ё: 'jo', ж: 'sch', з: 's', и: 'i', й: 'j', к: 'k', л: 'l',
+  м: 'm', н: 'n', о: 'o', п: 'p', р: 'r', с: 's', т: 't', у: 'u', ф: 'f', х: 'ch', ц: 'z', ч: 'tsch', ш: 'sch',
+  щ: 'schtsch', ъ: '', ы: 'y', ь: '', э: 'e', ю: 'ju', я: 'ja', і: 'i', ї: 'ji', є: 'je', ґ: 'g', ў: 'w',
+};
+
+/** German romanisation of a Cyrillic name, or undefined when the name has no Cyrillic. */
+export function germanRomanisation(name: string): string | undefined {
+  if (!/\p{Script=Cyrillic}/u.test(name)) return undefined;
+  let out = '';
+  const lower = name.toLowerCase();
+  for (let i = 0; i < lower.length; i++) {
+    const ch = lower[i]!;
+    const prevIsVowelOrStart = i === 0 || /[\s\-аеёиоуыэюяіїє]/.test(lower[i - 1]!);
+    if (ch === 'е' && prevIsVowelOrStart) out += 'je';
+    else if (ch === 'с' && /[аеёиоуыэюя]/.test(lower[i - 1] ?? '') && /[аеёиоуыэюя]/.test(lower[i + 1] ?? '')) out += 'ss';
+    else out += GERMAN_CYRILLIC[ch] ?? ch;
+  }
+  return out;
 }
 
 // ---------- countries ----------

@@ -8,6 +8,8 @@ import {
   countryCode,
   detectScript,
   foldIdentifier,
+  germanRomanisation,
+  osaWithin,
   makeToken,
   parseDate,
   scriptsIn,
@@ -65,6 +67,8 @@ const INSUFFICIENT_CANDIDATES = 3;
 interface IndexedName {
   entity: number;
   nameIndex: number;
+  /** Set when this indexed form is a generated romanisation of the published name. */
+  form?: string;
   kind: EntityName['kind'];
   analysed: AnalysedName;
   tokens: WeightedToken[];
@@ -92,7 +96,17 @@ export interface ScreeningIndex {
   bySkeleton: Map<string, string[]>;
   byDeletion: Map<string, string[]>;
   byCompact: Map<string, number[]>;
+  /** key prefix / suffix (3 letters) → words with keys of 7+ letters: reach two-typo words. */
+  byKeyPrefix: Map<string, string[]>;
+  byKeySuffix: Map<string, string[]>;
+  /** word → name-variant group (Mohammed ≡ Muhammad ≡ Mehmet …), from data/sanctions/name-variants.json */
+  variantGroup: Map<string, number>;
   entityCount: number;
+}
+
+export interface BuildOptions {
+  /** Groups of spellings of one name, e.g. [["muhammad","mohammed","mehmet"], …]. */
+  nameVariants?: string[][];
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -119,13 +133,22 @@ function weightFromCount(count: number, total: number): number {
 }
 
 /** Build the screening index once over all lists. */
-export function buildIndex(entities: SanctionedEntity[], listVersions: ListVersion[]): ScreeningIndex {
+export function buildIndex(entities: SanctionedEntity[], listVersions: ListVersion[], options: BuildOptions = {}): ScreeningIndex {
+  const variantGroup = new Map<string, number>();
+  (options.nameVariants ?? []).forEach((group, i) => {
+    for (const w of group) variantGroup.set(w, i);
+  });
   const names: IndexedName[] = [];
   const prepared: PreparedEntity[] = [];
   const tokenEntities = new Map<string, number>();
-  const analysedPerEntity: { analysed: AnalysedName; kind: EntityName['kind']; nameIndex: number }[][] = [];
+  const analysedPerEntity: { analysed: AnalysedName; kind: EntityName['kind']; nameIndex: number; form?: string }[][] = [];
   entities.forEach((entity) => {
-    const analysedNames = entity.names.map((n, nameIndex) => ({ analysed: analyseFor(entity.type, n.value), kind: n.kind, nameIndex }));
+    const analysedNames: { analysed: AnalysedName; kind: EntityName['kind']; nameIndex: number; form?: string }[] = [];
+    entity.names.forEach((n, nameIndex) => {
+      analysedNames.push({ analysed: analyseFor(entity.type, n.value), kind: n.kind, nameIndex });
+      const german = germanRomanisation(n.value);
+      if (german) analysedNames.push({ analysed: analyseFor(entity.type, german), kind: n.kind, nameIndex, form: `German romanisation "${german}"` });
+    });
     analysedPerEntity.push(analysedNames);
     const seen = new Set<string>();
     for (const a of analysedNames) for (const t of a.analysed.tokens) seen.add(t.text);
@@ -147,11 +170,13 @@ export function buildIndex(entities: SanctionedEntity[], listVersions: ListVersi
   const bySkeleton = new Map<string, string[]>();
   const byDeletion = new Map<string, string[]>();
   const byCompact = new Map<string, number[]>();
+  const byKeyPrefix = new Map<string, string[]>();
+  const byKeySuffix = new Map<string, string[]>();
   analysedPerEntity.forEach((analysedNames, entityIdx) => {
     for (const a of analysedNames) {
       const nameIdx = names.length;
       const tokens = a.analysed.tokens.map((t) => ({ ...t, weight: tokenWeightFor(t, tokenWeight) }));
-      names.push({ entity: entityIdx, nameIndex: a.nameIndex, kind: a.kind, analysed: a.analysed, tokens });
+      names.push({ entity: entityIdx, nameIndex: a.nameIndex, kind: a.kind, analysed: a.analysed, tokens, form: a.form });
       for (const t of tokens) push(postings, t.text, nameIdx);
       if (a.analysed.compact.length >= 4) push(byCompact, a.analysed.compact, nameIdx);
     }
@@ -162,6 +187,10 @@ export function buildIndex(entities: SanctionedEntity[], listVersions: ListVersi
     if (t.vowelKey.length >= 3) push(byVowelKey, t.vowelKey, text);
     if (t.skeleton.length >= 2) push(bySkeleton, t.skeleton, text);
     if (t.key.length >= 4) for (const d of deletions(t.key)) push(byDeletion, d, text);
+    if (t.key.length >= 7) {
+      push(byKeyPrefix, t.key.slice(0, 3), text);
+      push(byKeySuffix, t.key.slice(-3), text);
+    }
   }
   return {
     entities: prepared,
@@ -175,6 +204,9 @@ export function buildIndex(entities: SanctionedEntity[], listVersions: ListVersi
     bySkeleton,
     byDeletion,
     byCompact,
+    byKeyPrefix,
+    byKeySuffix,
+    variantGroup,
     entityCount: total,
   };
 }
@@ -194,11 +226,22 @@ function similarVocabulary(index: ScreeningIndex, tokenText: string, abjad: bool
   for (const w of index.byKey.get(t.key) ?? []) found.add(w);
   for (const w of index.byVowelKey.get(t.vowelKey) ?? []) found.add(w);
   if (abjad) for (const w of index.bySkeleton.get(t.skeleton) ?? []) found.add(w);
+  const group = index.variantGroup.get(t.text);
+  if (group !== undefined) for (const [w, g] of index.variantGroup) if (g === group && index.postings.has(w)) found.add(w);
   if (t.key.length >= 4) {
     for (const w of index.byDeletion.get(t.key) ?? []) found.add(w);
     for (const d of deletions(t.key)) {
       for (const w of index.byKey.get(d) ?? []) found.add(w);
       for (const w of index.byDeletion.get(d) ?? []) found.add(w);
+    }
+  }
+  // Long unknown words: two typos, found through a shared start or end of the key.
+  if (t.key.length >= 7 && !found.size) {
+    for (const bucket of [index.byKeyPrefix.get(t.key.slice(0, 3)), index.byKeySuffix.get(t.key.slice(-3))]) {
+      for (const w of bucket ?? []) {
+        const k = makeToken(w).key;
+        if (Math.abs(k.length - t.key.length) <= 2 && osaWithin(t.key, k, 2)) found.add(w);
+      }
     }
   }
   return found;
@@ -342,13 +385,14 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, options: Sc
   const compactHits = new Set(index.byCompact.get(analysed.compact) ?? []);
   for (const n of compactHits) reach.set(n, totalWeight);
 
+  const variantOf = (w: string) => index.variantGroup.get(w);
   // Score names whose reachable weight could clear the review bar (score ≤ reach/total).
   const minReach = (reviewThreshold - 0.05) * totalWeight;
   const bestPerEntity = new Map<number, ScreeningMatch>();
   for (const [n, r] of reach) {
     if (r < minReach) continue;
     const name = index.names[n]!;
-    const cmp = compareNames(analysed, tokens, name.analysed, name.tokens);
+    const cmp = compareNames(analysed, tokens, name.analysed, name.tokens, variantOf);
     const entity = index.entities[name.entity]!;
     const features = scoreFeatures(prepared, entity, name.kind);
     const score = Math.max(0, Math.min(1, NAME_ONLY_CEILING * cmp.score + features.reduce((s, f) => s + f.delta, 0)));
@@ -362,7 +406,7 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, options: Sc
       score: round3(score),
       explanation: {
         queryName: rawName,
-        matchedName: entity.entity.names[name.nameIndex]!.value,
+        matchedName: entity.entity.names[name.nameIndex]!.value + (name.form ? ` (as ${name.form})` : ''),
         matchedNameKind: name.kind,
         nameScore: round3(cmp.score),
         tokens: cmp.tokens,
@@ -378,7 +422,9 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, options: Sc
   const informative = tokens.filter((t) => t.role === 'word' || t.role === 'number');
   const cjkSingle = ['Han', 'Hangul'].includes(detectScript(rawName));
   const hasSecondary = !!dob || countries.size > 0 || identifiers.size > 0;
-  const singleWord = informative.length <= 1 && !cjkSingle;
+  // Joined-up full names ("زكرياالصبار" for "زكريا الصبار") are one word but not a single name.
+  const compactFullName = [...compactHits].some((n) => index.names[n]!.tokens.length >= 2);
+  const singleWord = informative.length <= 1 && !cjkSingle && !compactFullName;
   const word = informative[0]?.text ?? tokens[0]!.text;
   const commonWord = (index.tokenEntityCount.get(word) ?? 0) >= COMMON_TOKEN_ENTITY_COUNT;
   if (singleWord && (word.length <= 2 || commonWord || (type !== 'organisation' && type !== 'vessel' && type !== 'aircraft' && !hasSecondary))) {
