@@ -12,8 +12,17 @@ export function formatIsoDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+const addDaysCache = new Map<string, string>();
+
 export function addDays(date: string, days: number): string {
-  return formatIsoDate(parseIsoDate(date) + days * DAY_MS);
+  const key = `${date}|${days}`;
+  let out = addDaysCache.get(key);
+  if (out === undefined) {
+    out = formatIsoDate(parseIsoDate(date) + days * DAY_MS);
+    if (addDaysCache.size > 50_000) addDaysCache.clear(); // bounded memo of a pure function
+    addDaysCache.set(key, out);
+  }
+  return out;
 }
 
 export function daysBetween(from: string, to: string): number {

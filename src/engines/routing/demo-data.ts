@@ -229,9 +229,9 @@ export function generateDemoLanes(): Lane[] {
         volumetricDivisor: 1000, // LCL: 1 m³ charged as 1,000 kg
         weightIncrementGrams: 1000,
         weightBreaks: breaks(DE_ZONES, [
-          [0, 160, 0],
-          [100, 140, 0],
-          [500, 110, 0],
+          [0, 20, 0], // USD 200 per m³ (1 m³ = 1,000 kg chargeable)
+          [1000, 18, 0],
+          [5000, 15, 0],
         ]),
         minimumChargeMinor: 15_000,
         fuelSurchargeBp: 1200,
@@ -257,9 +257,9 @@ export function generateDemoLanes(): Lane[] {
         volumetricDivisor: 1000,
         weightIncrementGrams: 1000,
         weightBreaks: breaks(DE_ZONES, [
-          [0, 200, 0],
-          [100, 180, 0],
-          [500, 150, 0],
+          [0, 26, 0],
+          [1000, 24, 0],
+          [5000, 21, 0],
         ]),
         minimumChargeMinor: 18_000,
         fuelSurchargeBp: 1500,
@@ -286,9 +286,9 @@ export function generateDemoLanes(): Lane[] {
         volumetricDivisor: 3000,
         weightIncrementGrams: 1000,
         weightBreaks: breaks(DE_ZONES, [
-          [0, 320, 0],
-          [100, 280, 0],
-          [500, 240, 0],
+          [0, 170, 0], // USD 510 per m³ at 333 kg/m³
+          [300, 150, 0],
+          [1500, 130, 0],
         ]),
         minimumChargeMinor: 12_000,
         fuelSurchargeBp: 500,
@@ -310,7 +310,7 @@ export function generateDemoLanes(): Lane[] {
       distanceKm: 11_500,
       transit: { minDays: 18, typicalDays: 22, maxDays: 30 },
       cutoffWeekdays: [2, 6],
-      rateCard: card({ currency: 'USD', volumetricDivisor: 3000, weightIncrementGrams: 100, weightBreaks: breaks(DE_ZONES, [[0, 140, 0]]), fuelSurchargeBp: 500 }),
+      rateCard: card({ currency: 'USD', volumetricDivisor: 3000, weightIncrementGrams: 100, weightBreaks: breaks(DE_ZONES, [[0, 45, 0]]), fuelSurchargeBp: 500 }),
       capacity: { perWeekKg: 300_000 },
       restrictions: { allowedBatteries: ['UN3481'], liquids: false, magnets: true },
       clearance: { ddp: true, dap: true, destinations: ['DE'] },
@@ -327,7 +327,7 @@ export function generateDemoLanes(): Lane[] {
       distanceKm: 19_900,
       transit: { minDays: 34, typicalDays: 40, maxDays: 50 },
       cutoffWeekdays: [4],
-      rateCard: card({ currency: 'USD', volumetricDivisor: 1000, weightIncrementGrams: 100, weightBreaks: breaks(DE_ZONES, [[0, 70, 0]]), fuelSurchargeBp: 1200 }),
+      rateCard: card({ currency: 'USD', volumetricDivisor: 1000, weightIncrementGrams: 100, weightBreaks: breaks(DE_ZONES, [[0, 8, 0]]), fuelSurchargeBp: 1200 }),
       capacity: { perWeekKg: 1_000_000 },
       restrictions: { allowedBatteries: ['UN3480', 'UN3481', 'UN3090', 'UN3091'], liquids: true, magnets: true },
       clearance: { ddp: true, dap: true, destinations: ['DE'] },

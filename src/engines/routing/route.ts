@@ -239,13 +239,21 @@ interface PreparedContext {
   laneById: Map<string, Lane>;
 }
 
+// Lookup tables derived from the (immutable-by-convention) lane and warehouse arrays, memoised per array.
+const laneTables = new WeakMap<readonly Lane[], { index: LaneIndex; byId: Map<string, Lane> }>();
+const warehouseTables = new WeakMap<readonly Warehouse[], Map<string, Warehouse>>();
+
 function prepare(ctx: RoutingContext, index?: LaneIndex): PreparedContext {
+  let lanes = laneTables.get(ctx.lanes);
+  if (!lanes) laneTables.set(ctx.lanes, (lanes = { index: index ?? indexLanes(ctx.lanes), byId: new Map(ctx.lanes.map((l) => [l.id, l])) }));
+  let warehouseById = warehouseTables.get(ctx.warehouses);
+  if (!warehouseById) warehouseTables.set(ctx.warehouses, (warehouseById = new Map(ctx.warehouses.map((w) => [w.id, w]))));
   return {
     ctx,
-    weights: { ...DEFAULT_WEIGHTS, ...ctx.weights },
-    index: index ?? indexLanes(ctx.lanes),
-    warehouseById: new Map(ctx.warehouses.map((w) => [w.id, w])),
-    laneById: new Map(ctx.lanes.map((l) => [l.id, l])),
+    weights: ctx.weights ? { ...DEFAULT_WEIGHTS, ...ctx.weights } : DEFAULT_WEIGHTS,
+    index: index ?? lanes.index,
+    warehouseById,
+    laneById: lanes.byId,
   };
 }
 
@@ -501,16 +509,19 @@ function round4(x: number): number {
 export function routeOrder(order: Order, ctx: RoutingContext, laneIndex?: LaneIndex): RouteResult {
   const p = prepare(ctx, laneIndex);
   for (const line of order.lines) if (!ctx.products[line.sku]) return { orderId: order.id, candidates: [], excluded: [], unroutableReason: `unknown sku ${line.sku}` };
-  const ratings = new Map(ctx.lanes.map((l) => [l.id, l.rating ?? ctx.defaultRating ?? 3]));
+  const ratings = new Map<string, number>();
+  for (const l of ctx.lanes) if (l.rating !== undefined) ratings.set(l.id, l.rating);
   const excluded: RouteResult['excluded'] = [];
   const candidates: Candidate[] = [];
   const full = ctx.warehouses.filter((w) => order.lines.every((l) => (w.stock[l.sku] ?? 0) >= l.quantity));
   for (const w of full) {
     for (const part of partOptions(p, order, w, order.lines, excluded)) candidates.push(buildCandidate(p, order, [part], ratings));
   }
+  let covers: ReturnType<typeof splitCovers> | undefined;
   if (candidates.length === 0 || ctx.considerSplits === 'always') {
     // No single warehouse can ship it all (or none has a usable lane): try split shipments.
-    for (const cover of splitCovers(order, ctx.warehouses, ctx.maxSplitParts ?? 3)) {
+    covers = splitCovers(order, ctx.warehouses, ctx.maxSplitParts ?? 3);
+    for (const cover of covers) {
       const chosen: Part[] = [];
       for (const { warehouse, lines } of cover) {
         const options = partOptions(p, order, warehouse, lines, excluded);
@@ -531,7 +542,7 @@ export function routeOrder(order: Order, ctx: RoutingContext, laneIndex?: LaneIn
   const unique = candidates.filter((c, i) => i === 0 || c.id !== candidates[i - 1]!.id);
   if (unique.length === 0) {
     const reason =
-      full.length === 0 && splitCovers(order, ctx.warehouses, ctx.maxSplitParts ?? 3).length === 0
+      full.length === 0 && (covers ?? []).length === 0
         ? 'insufficient stock across all warehouses'
         : 'no eligible lane from any warehouse holding the stock';
     return { orderId: order.id, candidates: [], excluded, unroutableReason: reason };
