@@ -44,7 +44,10 @@ function strict(schema: z.ZodType | undefined) {
 function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, part: string): T {
   if (!schema) return undefined as T;
   const r = schema.safeParse(value);
-  if (!r.success) throw validationError(zodToFieldErrors(r.error, part === 'body' ? '' : part), `The request has invalid ${part === 'body' ? 'fields' : part}`);
+  if (!r.success) {
+    const errors = zodToFieldErrors(r.error, part === 'body' ? '' : part);
+    throw validationError(errors, `Invalid ${part === 'body' ? 'body' : part}: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`);
+  }
   return r.data;
 }
 
