@@ -276,14 +276,15 @@ function partOptions(p: PreparedContext, order: Order, from: Warehouse, lines: O
   });
 
   const tryLane = (lane: Lane, shipment: Shipment, warehouse: Warehouse, date: string, record: boolean): LaneQuote | undefined => {
-    const denied = ctx.marketAccess?.({ order, warehouse, lane });
-    if (denied) {
-      if (record) excluded.push({ laneId: lane.id, code: 'market_access', reason: denied, warehouseId: warehouse.id });
-      return undefined;
-    }
     const q = quoteLane(lane, shipment, date, quoteOpts);
     if (isExclusion(q)) {
       if (record) excluded.push({ ...q, warehouseId: warehouse.id });
+      return undefined;
+    }
+    // Market access is checked on lanes that could otherwise carry the order.
+    const denied = ctx.marketAccess?.({ order, warehouse, lane });
+    if (denied) {
+      if (record) excluded.push({ laneId: lane.id, code: 'market_access', reason: denied, warehouseId: warehouse.id });
       return undefined;
     }
     return q;
