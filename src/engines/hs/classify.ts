@@ -62,6 +62,14 @@ const PHRASE_WORD_WEIGHT = 0.3;
  * fibre headings of chapter 55 above the bags of 4202.
  */
 const ATTRIBUTE_WEIGHT = 0.35;
+/**
+ * Words after "for", "with", "in" … (or 带/配/用于 in Chinese) describe what the product goes
+ * with or is used for, not what it is: "cover for car hood latch handle" is a cover, "yoga mat
+ * with carrying bag" is a mat. They count with this weight until the next comma.
+ */
+const COMPLEMENT_WEIGHT = 0.5;
+const COMPLEMENT_MARKERS_EN = new Set(['for', 'with', 'without', 'in', 'into', 'on', 'to', 'from', 'including', 'featuring', 'fits', 'compatible']);
+const COMPLEMENT_MARKERS_ZH = ['带', '配', '附', '含', '用于', '适用', '适合'];
 
 export function buildClassifierIndex(nom: HsNomenclature, glossary: Glossary): ClassifierIndex {
   const docs: Doc[] = [];
@@ -127,7 +135,7 @@ export interface AnalysedQuery {
 const phraseKey = (ws: string[]) => ws.map(stem).join(' ');
 
 /** Expand English words with glossary phrases (longest phrase first), then add the words themselves. */
-function analyseEnglish(index: ClassifierIndex, ws: string[], fromOverride: string | null, via: QueryTerm['via'], out: QueryTerm[]) {
+function analyseEnglish(index: ClassifierIndex, ws: string[], fromOverride: string | null, via: QueryTerm['via'], out: QueryTerm[], baseWeight = 1) {
   let i = 0;
   while (i < ws.length) {
     let used = 0;
@@ -139,7 +147,7 @@ function analyseEnglish(index: ClassifierIndex, ws: string[], fromOverride: stri
       if (expansion) {
         scale = index.attributes.has(phrase) ? ATTRIBUTE_WEIGHT : 1;
         for (const t of expansion.terms) {
-          out.push({ term: t, weight: EXPANSION_WEIGHT * scale, from: fromOverride ?? ws.slice(i, i + len).join(' '), via: via === 'word' ? 'glossary' : via });
+          out.push({ term: t, weight: EXPANSION_WEIGHT * scale * baseWeight, from: fromOverride ?? ws.slice(i, i + len).join(' '), via: via === 'word' ? 'glossary' : via });
         }
         used = len;
         replaces = expansion.replaces;
@@ -149,7 +157,7 @@ function analyseEnglish(index: ClassifierIndex, ws: string[], fromOverride: stri
     if (used === 0 && index.attributes.has(phraseKey([ws[i]]))) scale = ATTRIBUTE_WEIGHT;
     // The typed words count too, unless the glossary says they mislead (see PHRASE_WORD_WEIGHT).
     const span = Math.max(used, 1);
-    const typedWeight = (replaces ? 0 : span > 1 ? PHRASE_WORD_WEIGHT : 1) * scale;
+    const typedWeight = (replaces ? 0 : span > 1 ? PHRASE_WORD_WEIGHT : 1) * scale * baseWeight;
     for (const w of ws.slice(i, i + span)) {
       if (typedWeight > 0 && !isStopword(w)) out.push({ term: stem(w), weight: typedWeight, from: fromOverride ?? w, via });
     }
@@ -159,26 +167,42 @@ function analyseEnglish(index: ClassifierIndex, ws: string[], fromOverride: stri
 
 export function analyseQuery(index: ClassifierIndex, text: string): AnalysedQuery {
   const lower = text.toLowerCase();
-  const runs = lower.match(/[\u3400-\u9fff]+|[a-z0-9]+(?:[-'][a-z0-9]+)*/g) ?? [];
+  const runs = lower.match(/[\u3400-\u9fff]+|[a-z0-9]+(?:[-'][a-z0-9]+)*|[,;()/|]/g) ?? [];
   const out: QueryTerm[] = [];
   const unknownChinese: string[] = [];
   let hasZh = false;
   let hasEn = false;
   let latin: string[] = [];
+  let complement = false; // inside a "for …"/"with …" part of the title
+  const weightNow = () => (complement ? COMPLEMENT_WEIGHT : 1);
   const flushLatin = () => {
-    if (latin.length) analyseEnglish(index, latin, null, 'word', out);
+    if (latin.length) analyseEnglish(index, latin, null, 'word', out, weightNow());
     latin = [];
   };
   for (const run of runs) {
-    if (CJK.test(run)) {
+    if (/^[,;()/|]$/.test(run)) {
+      flushLatin();
+      complement = false; // a new part of the title starts
+    } else if (CJK.test(run)) {
       hasZh = true;
       flushLatin();
       const seg = segmentChinese(run, index.zhWords, index.maxZhLength);
       unknownChinese.push(...seg.unknown);
-      for (const w of seg.words) analyseEnglish(index, words(index.glossaryZh.get(w)!), w, 'zh-glossary', out);
+      for (const tok of seg.tokens) {
+        if (!tok.known) {
+          if (COMPLEMENT_MARKERS_ZH.some((m) => tok.text.startsWith(m))) complement = true;
+          continue;
+        }
+        analyseEnglish(index, words(index.glossaryZh.get(tok.text)!), tok.text, 'zh-glossary', out, weightNow());
+      }
     } else {
       hasEn = true;
-      latin.push(...words(run.replace(/-/g, ' ')));
+      for (const w of words(run.replace(/-/g, ' '))) {
+        if (COMPLEMENT_MARKERS_EN.has(w) && latin.length + out.length > 0) {
+          flushLatin();
+          complement = true;
+        } else latin.push(w);
+      }
     }
   }
   flushLatin();

@@ -59,9 +59,14 @@ export const CJK = /[\u3400-\u9fff]/;
  * Forward maximum matching: at each position take the longest dictionary word; characters that
  * start no dictionary word are skipped and reported, so the caller can say what was not understood.
  */
-export function segmentChinese(text: string, dictionary: ReadonlySet<string>, maxWordLength: number): { words: string[]; unknown: string[] } {
+export function segmentChinese(
+  text: string,
+  dictionary: ReadonlySet<string>,
+  maxWordLength: number,
+): { words: string[]; unknown: string[]; tokens: { text: string; known: boolean }[] } {
   const found: string[] = [];
   const unknown: string[] = [];
+  const tokens: { text: string; known: boolean }[] = [];
   let i = 0;
   let pendingUnknown = '';
   while (i < text.length) {
@@ -74,15 +79,22 @@ export function segmentChinese(text: string, dictionary: ReadonlySet<string>, ma
       }
     }
     if (matched) {
-      if (pendingUnknown) unknown.push(pendingUnknown);
+      if (pendingUnknown) {
+        unknown.push(pendingUnknown);
+        tokens.push({ text: pendingUnknown, known: false });
+      }
       pendingUnknown = '';
       found.push(matched);
+      tokens.push({ text: matched, known: true });
       i += matched.length;
     } else {
       pendingUnknown += text[i];
       i += 1;
     }
   }
-  if (pendingUnknown) unknown.push(pendingUnknown);
-  return { words: found, unknown };
+  if (pendingUnknown) {
+    unknown.push(pendingUnknown);
+    tokens.push({ text: pendingUnknown, known: false });
+  }
+  return { words: found, unknown, tokens };
 }
