@@ -53,9 +53,16 @@ export interface TariffEntry {
   /** JP EPA columns: country -> formula */
   preferential?: Map<string, { column: string; formula: DutyFormula }>;
   ch99Refs?: string[];
+  /** explanation reference, created on first use */
+  ref?: RuleRef;
+  mfnNote?: string;
 }
 
-export interface ResolvedTariffLine { entry: TariffEntry; mappedFrom?: string; note?: string }
+export interface ResolvedTariffLine {
+  entry: TariffEntry; mappedFrom?: string; note?: string;
+  /** frozen output view, created on first use */
+  view?: { code: string; dataset: string; edition: string; asOf: string; mappedFrom?: string; note?: string };
+}
 
 export interface CompiledTariff {
   meta: TariffMeta;
@@ -186,6 +193,7 @@ export interface CompiledMarket {
   personalUseFactor?: Dated<number>;
   postalTiers?: Dated<{ tiers: { below_pct?: string; up_to_pct?: string; above_pct?: string; amount: string }[]; currency: string }>;
   rounding: { duty: Rounding; tax: Rounding; ref: RuleRef };
+  roundingText: { duty: string; tax: string; source: string };
   fx: { rule: string; maxAgeDays: number; ref: RuleRef };
 }
 
@@ -204,6 +212,8 @@ const threshold = (r: any): Threshold => ({
   amount: r.amount ?? r.threshold?.amount, currency: r.currency ?? r.threshold?.currency, basis: r.basis ?? r.threshold?.basis,
   strict: !!(r.strict ?? r.threshold?.strict), origins: r.origins, shippedFrom: r.shipped_from, modes: r.modes,
 });
+
+const roundingText = (r: Rounding) => `${r.mode} to ${r.step} minor unit(s)${r.baseStep > 1 ? `, base ${r.baseMode} to ${r.baseStep}` : ''}`;
 
 function compileMarket(code: string, m: any, tariffs: Map<string, CompiledTariff>): CompiledMarket {
   const list = (x: any[] | undefined) => (x ?? []) as RawRule[];
@@ -239,6 +249,10 @@ function compileMarket(code: string, m: any, tariffs: Map<string, CompiledTariff
       duty: rounding(m.rounding.duty), tax: rounding(m.rounding.tax),
       ref: { id: `${code}-ROUNDING`, source: m.rounding.source, asOf: m.rounding.as_of, confidence: m.rounding.confidence, ...(m.rounding.note ? { note: m.rounding.note } : {}) },
     },
+    roundingText: Object.freeze({
+      duty: roundingText(rounding(m.rounding.duty)), tax: roundingText(rounding(m.rounding.tax)),
+      source: `${m.rounding.source} (confidence ${m.rounding.confidence})`,
+    }),
     fx: { rule: m.fx.rule, maxAgeDays: m.fx.max_age_days, ref: { id: `${code}-FX`, source: m.fx.source, asOf: m.fx.as_of, confidence: m.fx.confidence } },
   };
 }

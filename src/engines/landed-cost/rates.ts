@@ -218,7 +218,18 @@ export function pureAdValorem(f: DutyFormula): number | null {
   return null;
 }
 
+function termsNeed(ts: DutyTerm[] | undefined, unit: QtyUnit): boolean {
+  if (!ts) return false;
+  for (const t of ts) if (t.kind === 'specific' && t.unit === unit) return true;
+  return false;
+}
+
 export function needsUnit(f: DutyFormula, unit: QtyUnit): boolean {
-  const has = (ts?: DutyTerm[]) => !!ts && ts.some((t) => t.kind === 'specific' && (t.unit === unit || (unit === 'item' && (t.unit === 'pair' || t.unit === 'dozen'))));
-  return has(f.terms) || has(f.min) || has(f.max) || !!f.alternatives?.formulas.some((x) => needsUnit(x, unit));
+  return termsNeed(f.terms, unit) || termsNeed(f.min, unit) || termsNeed(f.max, unit) || !!f.alternatives?.formulas.some((x) => needsUnit(x, unit));
+}
+
+/** Bit flags of the quantities a formula needs (1 = weight, 2 = volume), cached on the formula. */
+export function quantityNeeds(f: DutyFormula & { needs?: number }): number {
+  if (f.needs === undefined) f.needs = (needsUnit(f, 'kg') ? 1 : 0) | (needsUnit(f, 'l') ? 2 : 0);
+  return f.needs;
 }
