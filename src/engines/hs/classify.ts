@@ -41,6 +41,7 @@ export interface ClassifierIndex {
   maxPhraseWords: number;
   glossaryZh: Map<string, string>;
   attributes: Set<string>; // glossary keys (normalised) that are modifiers
+  mixedZh: [string, string][]; // zh glossary words containing Latin letters
   zhWords: Set<string>;
   maxZhLength: number;
 }
@@ -109,11 +110,14 @@ export function buildClassifierIndex(nom: HsNomenclature, glossary: Glossary): C
     glossaryEn.set(key, { terms: terms(replaces ? expansion.slice(1) : expansion), replaces });
     maxPhraseWords = Math.max(maxPhraseWords, key.split(' ').length);
   }
-  const glossaryZh = new Map(Object.entries(glossary.zh));
+  const glossaryZh = new Map(Object.entries(glossary.zh).map(([k, v]) => [k.toLowerCase(), v] as [string, string]));
+  // Chinese words written with Latin letters ("T恤", "U盘") would be split apart by the run
+  // splitter, so they are rewritten to their English meaning before the split.
+  const mixedZh = [...glossaryZh.entries()].filter(([k]) => /[a-z0-9]/.test(k)).sort((a, b) => b[0].length - a[0].length);
   const zhWords = new Set(glossaryZh.keys());
   const maxZhLength = Math.max(1, ...[...zhWords].map((w) => w.length));
   const attributes = new Set((glossary.attributes ?? []).map((a) => phraseKey(words(a))));
-  return { nomenclature: nom, docs, postings, idf, avgLength, glossaryEn, maxPhraseWords, glossaryZh, attributes, zhWords, maxZhLength };
+  return { nomenclature: nom, docs, postings, idf, avgLength, glossaryEn, maxPhraseWords, glossaryZh, attributes, mixedZh, zhWords, maxZhLength };
 }
 
 /** One weighted search term and where it came from, for the explanation. */
@@ -131,8 +135,17 @@ export interface AnalysedQuery {
   unknownChinese: string[];
 }
 
-/** Glossary phrases are looked up by their stems, so "chairs" finds the entry "chair". */
-const phraseKey = (ws: string[]) => ws.map(stem).join(' ');
+/**
+ * Glossary phrases are looked up singular-insensitively, so "chairs" finds the entry "chair".
+ * Only plural endings are removed (not a full stem): a stem would let "coated" find "coat".
+ */
+function singular(w: string): string {
+  if (w.length > 4 && w.endsWith('ies')) return w.slice(0, -3) + 'y';
+  if (w.endsWith('sses') || /(x|ch|sh)es$/.test(w)) return w.slice(0, -2);
+  if (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') && !w.endsWith('us')) return w.slice(0, -1);
+  return w;
+}
+const phraseKey = (ws: string[]) => ws.map(singular).join(' ');
 
 /** Expand English words with glossary phrases (longest phrase first), then add the words themselves. */
 function analyseEnglish(index: ClassifierIndex, ws: string[], fromOverride: string | null, via: QueryTerm['via'], out: QueryTerm[], baseWeight = 1) {
@@ -166,7 +179,8 @@ function analyseEnglish(index: ClassifierIndex, ws: string[], fromOverride: stri
 }
 
 export function analyseQuery(index: ClassifierIndex, text: string): AnalysedQuery {
-  const lower = text.toLowerCase();
+  let lower = text.toLowerCase();
+  for (const [zh, en] of index.mixedZh) if (lower.includes(zh)) lower = lower.split(zh).join(` ${en} `);
   const runs = lower.match(/[\u3400-\u9fff]+|[a-z0-9]+(?:[-'][a-z0-9]+)*|[,;()/|]/g) ?? [];
   const out: QueryTerm[] = [];
   const unknownChinese: string[] = [];

@@ -94,7 +94,12 @@ describe('text helpers', () => {
 
   it('segments Chinese by forward maximum matching and reports unknown fragments', () => {
     const dict = new Set(['笔记本', '笔记本电脑', '电脑包', '女士']);
-    expect(segmentChinese('女士笔记本电脑包', dict, 5)).toEqual({ words: ['女士', '笔记本电脑', '包'].filter((w) => dict.has(w)), unknown: ['包'] });
+    expect(segmentChinese('女士笔记本电脑包', dict, 5)).toMatchObject({ words: ['女士', '笔记本电脑'], unknown: ['包'] });
+    expect(segmentChinese('女士笔记本电脑包', dict, 5).tokens).toEqual([
+      { text: '女士', known: true },
+      { text: '笔记本电脑', known: true },
+      { text: '包', known: false },
+    ]);
   });
 });
 
