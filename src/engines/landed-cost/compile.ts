@@ -71,6 +71,8 @@ export interface CompiledTariff {
   byHs6: Map<string, string[]>;
   /** memo of resolved input codes */
   resolved: Map<string, ResolvedTariffLine | string>;
+  /** memo: valid input code as given (e.g. "6109.10.00.12") -> digits */
+  rawCodes: Map<string, string>;
   nationalDigits: number[];
 }
 
@@ -122,7 +124,7 @@ function compileUs(j: any): CompiledTariff {
     const e = entries.get(k);
     if (e) e.ch99Refs = [...new Set([...(e.ch99Refs ?? []), ...set])];
   }
-  return { meta: metaOf(j), entries, byHs6, resolved: new Map(), nationalDigits: [10, 8] };
+  return { meta: metaOf(j), entries, byHs6, resolved: new Map(), rawCodes: new Map(), nationalDigits: [10, 8] };
 }
 
 function compileCn(j: any, currency: 'EUR' | 'GBP'): CompiledTariff {
@@ -133,7 +135,7 @@ function compileCn(j: any, currency: 'EUR' | 'GBP'): CompiledTariff {
     entries.set(code, { code, mfn: [cn(text, currency)] });
     if (code.length === 8) addHs6(byHs6, code);
   }
-  return { meta: metaOf(j), entries, byHs6, resolved: new Map(), nationalDigits: [10, 8] };
+  return { meta: metaOf(j), entries, byHs6, resolved: new Map(), rawCodes: new Map(), nationalDigits: [10, 8] };
 }
 
 function compileJp(j: any, prefColumns: Record<string, string[]> | undefined): CompiledTariff {
@@ -159,7 +161,7 @@ function compileJp(j: any, prefColumns: Record<string, string[]> | undefined): C
     entries.set(code, { code, mfn, preferential });
     addHs6(byHs6, code);
   }
-  return { meta: metaOf(j), entries, byHs6, resolved: new Map(), nationalDigits: [9] };
+  return { meta: metaOf(j), entries, byHs6, resolved: new Map(), rawCodes: new Map(), nationalDigits: [9] };
 }
 
 // ---- markets -------------------------------------------------------------------------------------

@@ -165,8 +165,9 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
     const l = lines[i];
     const raw = l.hsCode;
     if (typeof raw !== 'string') throw new LandedCostInputError(`lines[${i}].hsCode`, 'required');
-    const digits = PLAIN_CODE.test(raw) ? raw : raw.replace(/[\s.]/g, '');
-    if (!PLAIN_CODE.test(digits)) throw new LandedCostInputError(`lines[${i}].hsCode`, `"${raw}" is not an HS code of 6-10 digits`);
+    const known = tariff ? tariff.rawCodes.get(raw) : undefined;
+    const digits = known ?? (PLAIN_CODE.test(raw) ? raw : raw.replace(/[\s.]/g, ''));
+    if (known === undefined && !PLAIN_CODE.test(digits)) throw new LandedCostInputError(`lines[${i}].hsCode`, `"${raw}" is not an HS code of 6-10 digits`);
     const lineOrigin = l.originCountry === undefined ? origin : validateCountry(l.originCountry, `lines[${i}].originCountry`);
     const weightKg = l.unitWeightKg === undefined ? undefined : optionalNumber(l.unitWeightKg, `lines[${i}].unitWeightKg`, 100_000);
     const volumeL = l.unitVolumeLitres === undefined ? undefined : optionalNumber(l.unitVolumeLitres, `lines[${i}].unitVolumeLitres`, 100_000);
@@ -194,6 +195,7 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
     } else if (tariff) {
       const resolved = resolveTariffLine(tariff, data.hs, digits);
       if (typeof resolved === 'string') throw new LandedCostInputError(`lines[${field}].hsCode`, `unknown HS code ${digits} for ${m.code}: ${resolved}`);
+      if (known === undefined && tariff.rawCodes.size < 100_000) tariff.rawCodes.set(raw, digits);
       const e = resolved.entry;
       tariffLine = resolved.view ?? (resolved.view = Object.freeze({ code: e.code, dataset: tariff.meta.id, edition: tariff.meta.edition, asOf: tariff.meta.asOf, mappedFrom: resolved.mappedFrom, note: resolved.note }));
       if (resolved.note !== undefined && resolved.note.startsWith('ambiguous')) review.push(`lines[${field}]: ${resolved.note}`);

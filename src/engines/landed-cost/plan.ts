@@ -18,6 +18,7 @@ export interface PlanThreshold { rule: Dated<Threshold>; limit: number; explanat
 export interface Plan {
   m: CompiledMarket;
   dest: string;
+  sub: string | undefined;
   date: string;
   destCur: string;
   saleCur: string;
@@ -52,9 +53,11 @@ export interface Plan {
   fxInfo: { snapshotId: string; source: string; date: string; rule: string; saleToDestination: string } | null;
 }
 
-const noFxPlans = new WeakMap<LandedCostData, Map<string, Plan>>();
-const fxPlans = new WeakMap<FxSnapshot, Map<string, Plan>>();
-const MAX_PLANS = 4096;
+// Plan cache: FX snapshot (by identity) or data -> date -> destination -> plans (scan on currency/subdivision).
+type PlanIndex = Map<string, Map<string, Plan[]>>;
+const noFxPlans = new WeakMap<LandedCostData, PlanIndex>();
+const fxPlans = new WeakMap<FxSnapshot, PlanIndex>();
+const MAX_DATES = 512;
 
 export function factorFor(plan: Plan, from: string, to: string, field: string): FxFactor {
   if (from === to) return IDENTITY;
@@ -81,20 +84,28 @@ function toDestMinor(plan: Plan, amount: string, currency: string, field: string
 }
 
 export function getPlan(data: LandedCostData, m: CompiledMarket, dest: string, sub: string | undefined, date: string, saleCur: string, fx: FxSnapshot | undefined): Plan {
-  let cache: Map<string, Plan> | undefined;
+  let index: PlanIndex | undefined;
   if (fx && typeof fx === 'object') {
-    cache = fxPlans.get(fx);
-    if (!cache) { cache = new Map(); fxPlans.set(fx, cache); }
+    index = fxPlans.get(fx);
+    if (!index) { index = new Map(); fxPlans.set(fx, index); }
   } else {
-    cache = noFxPlans.get(data);
-    if (!cache) { cache = new Map(); noFxPlans.set(data, cache); }
+    index = noFxPlans.get(data);
+    if (!index) { index = new Map(); noFxPlans.set(data, index); }
   }
-  const key = `${dest}|${sub ?? ''}|${date}|${saleCur}`;
-  let plan = cache.get(key);
-  if (plan && plan.m === m) return plan;
-  plan = buildPlan(data, m, dest, sub, date, saleCur, fx);
-  if (cache.size >= MAX_PLANS) cache.clear();
-  cache.set(key, plan);
+  let byDest = index.get(date);
+  if (!byDest) {
+    if (index.size >= MAX_DATES) index.clear();
+    byDest = new Map();
+    index.set(date, byDest);
+  }
+  let plans = byDest.get(dest);
+  if (!plans) { plans = []; byDest.set(dest, plans); }
+  for (let i = 0; i < plans.length; i++) {
+    const p = plans[i];
+    if (p.saleCur === saleCur && p.sub === sub && p.m === m) return p;
+  }
+  const plan = buildPlan(data, m, dest, sub, date, saleCur, fx);
+  if (plans.length < 64) plans.push(plan);
   return plan;
 }
 
@@ -117,7 +128,7 @@ function buildPlan(data: LandedCostData, m: CompiledMarket, dest: string, sub: s
   }
   const cif = valuation.value === 'CIF';
   const plan: Plan = {
-    m, dest, date, destCur, saleCur, fx, fxChecked: false, factors: new Map(), toDest: IDENTITY, cif, valuation,
+    m, dest, sub, date, destCur, saleCur, fx, fxChecked: false, factors: new Map(), toDest: IDENTITY, cif, valuation,
     valuationExplanation: Object.freeze(explain(valuation.ref)),
     customsNote: Object.freeze(explain(valuation.ref, undefined, undefined, cif ? 'CIF: goods + transport/insurance share' : 'FOB: goods only')),
     vatRule, baseReview, programsByOrigin: new Map(), col2: undefined, col2Ref: undefined,
@@ -172,7 +183,7 @@ export function fxInfo(plan: Plan): Plan['fxInfo'] {
 /** Thresholds in force whose origin / ship-from / mode filters match; the most specific wins. Cached per plan. */
 export function pickThreshold(plan: Plan, which: 'duty' | 'tax', origin: string, shipFrom: string, mode: string | undefined): PlanThreshold | null {
   const cache = which === 'duty' ? plan.dutyDm : plan.taxDm;
-  const key = origin + shipFrom + (mode ?? '');
+  const key = shipFrom === origin && mode === undefined ? origin : origin + shipFrom + (mode ?? '');
   const hit = cache.get(key);
   if (hit !== undefined) return hit;
   let best: Dated<Threshold> | undefined;
