@@ -22,6 +22,8 @@ export interface Glossary {
   zh: Record<string, string>;
   /** Modifier words and phrases (materials, genders, fabric construction) */
   attributes?: string[];
+  /** material word → its residual "articles n.e.c." subheading */
+  residuals?: Record<string, string>;
 }
 
 interface Doc {
@@ -42,6 +44,7 @@ export interface ClassifierIndex {
   glossaryZh: Map<string, string>;
   attributes: Set<string>; // glossary keys (normalised) that are modifiers
   mixedZh: [string, string][]; // zh glossary words containing Latin letters
+  residuals: Map<string, number>; // normalised material word → doc number of its residual subheading
   zhWords: Set<string>;
   maxZhLength: number;
 }
@@ -69,6 +72,8 @@ const ATTRIBUTE_WEIGHT = 0.35;
  * with carrying bag" is a mat. They count with this weight until the next comma.
  */
 const COMPLEMENT_WEIGHT = 0.5;
+/** A material's residual subheading is offered at this fraction of the best score. */
+const RESIDUAL_FACTOR = 0.8;
 const COMPLEMENT_MARKERS_EN = new Set(['for', 'with', 'without', 'in', 'into', 'on', 'to', 'from', 'including', 'featuring', 'fits', 'compatible']);
 const COMPLEMENT_MARKERS_ZH = ['带', '配', '附', '含', '用于', '适用', '适合'];
 
@@ -117,7 +122,14 @@ export function buildClassifierIndex(nom: HsNomenclature, glossary: Glossary): C
   const zhWords = new Set(glossaryZh.keys());
   const maxZhLength = Math.max(1, ...[...zhWords].map((w) => w.length));
   const attributes = new Set((glossary.attributes ?? []).map((a) => phraseKey(words(a))));
-  return { nomenclature: nom, docs, postings, idf, avgLength, glossaryEn, maxPhraseWords, glossaryZh, attributes, mixedZh, zhWords, maxZhLength };
+  const docByCode = new Map(docs.map((d, i) => [d.code, i]));
+  const residuals = new Map<string, number>();
+  for (const [material, code] of Object.entries(glossary.residuals ?? {})) {
+    const doc = docByCode.get(code);
+    if (doc === undefined) throw new Error(`glossary residual ${material}: ${code} is not a leaf`);
+    residuals.set(phraseKey(words(material)), doc);
+  }
+  return { nomenclature: nom, docs, postings, idf, avgLength, glossaryEn, maxPhraseWords, glossaryZh, attributes, mixedZh, residuals, zhWords, maxZhLength };
 }
 
 /** One weighted search term and where it came from, for the explanation. */
@@ -133,6 +145,8 @@ export interface AnalysedQuery {
   terms: QueryTerm[];
   /** Chinese fragments not in the glossary (not understood) */
   unknownChinese: string[];
+  /** residual "articles n.e.c." subheadings (doc numbers) of the materials named, with the word */
+  materials: Map<number, string>;
 }
 
 /**
@@ -148,7 +162,15 @@ function singular(w: string): string {
 const phraseKey = (ws: string[]) => ws.map(singular).join(' ');
 
 /** Expand English words with glossary phrases (longest phrase first), then add the words themselves. */
-function analyseEnglish(index: ClassifierIndex, ws: string[], fromOverride: string | null, via: QueryTerm['via'], out: QueryTerm[], baseWeight = 1) {
+function analyseEnglish(
+  index: ClassifierIndex,
+  ws: string[],
+  fromOverride: string | null,
+  via: QueryTerm['via'],
+  out: QueryTerm[],
+  baseWeight: number,
+  materials: Map<number, string>,
+) {
   let i = 0;
   while (i < ws.length) {
     let used = 0;
@@ -168,6 +190,8 @@ function analyseEnglish(index: ClassifierIndex, ws: string[], fromOverride: stri
       }
     }
     if (used === 0 && index.attributes.has(phraseKey([ws[i]]))) scale = ATTRIBUTE_WEIGHT;
+    const residual = index.residuals.get(phraseKey(ws.slice(i, i + Math.max(used, 1))));
+    if (residual !== undefined && baseWeight === 1) materials.set(residual, fromOverride ?? ws.slice(i, i + Math.max(used, 1)).join(' '));
     // The typed words count too, unless the glossary says they mislead (see PHRASE_WORD_WEIGHT).
     const span = Math.max(used, 1);
     const typedWeight = (replaces ? 0 : span > 1 ? PHRASE_WORD_WEIGHT : 1) * scale * baseWeight;
@@ -184,13 +208,14 @@ export function analyseQuery(index: ClassifierIndex, text: string): AnalysedQuer
   const runs = lower.match(/[\u3400-\u9fff]+|[a-z0-9]+(?:[-'][a-z0-9]+)*|[,;()/|]/g) ?? [];
   const out: QueryTerm[] = [];
   const unknownChinese: string[] = [];
+  const materials = new Map<number, string>();
   let hasZh = false;
   let hasEn = false;
   let latin: string[] = [];
   let complement = false; // inside a "for …"/"with …" part of the title
   const weightNow = () => (complement ? COMPLEMENT_WEIGHT : 1);
   const flushLatin = () => {
-    if (latin.length) analyseEnglish(index, latin, null, 'word', out, weightNow());
+    if (latin.length) analyseEnglish(index, latin, null, 'word', out, weightNow(), materials);
     latin = [];
   };
   for (const run of runs) {
@@ -207,7 +232,7 @@ export function analyseQuery(index: ClassifierIndex, text: string): AnalysedQuer
           if (COMPLEMENT_MARKERS_ZH.some((m) => tok.text.startsWith(m))) complement = true;
           continue;
         }
-        analyseEnglish(index, words(index.glossaryZh.get(tok.text)!), tok.text, 'zh-glossary', out, weightNow());
+        analyseEnglish(index, words(index.glossaryZh.get(tok.text)!), tok.text, 'zh-glossary', out, weightNow(), materials);
       }
     } else {
       hasEn = true;
@@ -231,13 +256,15 @@ export function analyseQuery(index: ClassifierIndex, text: string): AnalysedQuer
     language: hasZh && hasEn ? 'mixed' : hasZh ? 'zh' : 'en',
     terms: [...merged.values()],
     unknownChinese,
+    materials,
   };
 }
 
 export interface MatchedWord {
   term: string;
   from: string;
-  via: QueryTerm['via'];
+  /** 'material': offered as the residual heading of a material the title names */
+  via: QueryTerm['via'] | 'material';
 }
 
 export interface SubheadingSuggestion {
@@ -295,6 +322,19 @@ function scoreDocs(index: ClassifierIndex, q: AnalysedQuery): { ranked: number[]
       scores[doc] += qt.weight * idf * norm;
     }
   }
+  // Goods that no heading names go by their material's residual heading (e.g. 3926.90 "other
+  // articles of plastics"): offer it just below the best match so it is always in view.
+  if (q.materials.size > 0 && touched.length > 0) {
+    let best = 0;
+    for (const d of touched) if (scores[d] > best) best = scores[d];
+    for (const doc of q.materials.keys()) {
+      const floor = best * RESIDUAL_FACTOR;
+      if (scores[doc] < floor) {
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc] = floor;
+      }
+    }
+  }
   // Docs were built in code order, so the doc number breaks ties by code.
   touched.sort((a, b) => scores[b] - scores[a] || a - b);
   return { ranked: touched, scores };
@@ -302,7 +342,10 @@ function scoreDocs(index: ClassifierIndex, q: AnalysedQuery): { ranked: number[]
 
 function matchedTerms(index: ClassifierIndex, q: AnalysedQuery, doc: number): MatchedWord[] {
   const tf = index.docs[doc].tf;
-  return q.terms.filter((t) => tf.has(t.term)).map((t) => ({ term: t.term, from: t.from, via: t.via }));
+  const matched: MatchedWord[] = q.terms.filter((t) => tf.has(t.term)).map((t) => ({ term: t.term, from: t.from, via: t.via }));
+  const material = q.materials.get(doc);
+  if (material !== undefined && !matched.some((m) => m.from === material)) matched.push({ term: material, from: material, via: 'material' });
+  return matched;
 }
 
 
