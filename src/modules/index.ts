@@ -9,4 +9,5 @@ import { webhooksModule } from './webhooks/index.ts';
 export const modules: TradelaneModule[] = [
   identityModule,
   webhooksModule,
+  (await import('./ledger/index.ts')).ledgerModule,
 ];
