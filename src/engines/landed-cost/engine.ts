@@ -265,12 +265,18 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
   }
   if (personal) review.push(`${m.code}: personal-use taxable value = ${personal.value}% of the price (${personal.ref.id})`);
 
+  // Excise goods (alcohol, tobacco) are outside every low-value relief and point-of-sale regime.
+  let excise = false;
+  const exciseRule = m.exciseChapters;
+  if (exciseRule) for (let i = 0; i < n && !excise; i++) excise = exciseRule.chapters.has(Number(lineQuotes[i].hsCode.slice(0, 2)));
+  if (excise) review.push(`${exciseRule!.ref.id}: consignment contains excise goods (HS chapters ${[...exciseRule!.chapters].join(', ')}): no low-value relief or point-of-sale regime`);
+
   // ---- consignment-level duty rules ---------------------------------------------------------------
   let dutyDecision: ThresholdDecision = { ruleId: null, applies: false };
   let flatApplied = false;
   const flat = plan.flat;
   if (flat) {
-    const eligible = intrinsic <= flat.limit;
+    const eligible = !excise && intrinsic <= flat.limit;
     const ref = flat.rule.ref;
     dutyDecision = { ruleId: ref.id, applies: false, threshold: { amount: flat.limit, currency: destCur, explanation: explain(ref) }, compared: intrinsic, explanation: explain(ref, undefined, intrinsic, eligible ? 'low-value consignment: flat duty per tariff subheading replaces the tariff duty' : 'above the low-value limit: tariff duty applies') };
     if (eligible) {
@@ -293,7 +299,7 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
     let dutyTotal = 0;
     for (const q of lineQuotes) dutyTotal += q.duty.amount;
     const compared = t.basis === 'intrinsic' ? intrinsic : t.basis === 'duty_amount' ? dutyTotal : customsTotal;
-    const applies = dm.limit > 0 && compare(compared, dm.limit, t.strict);
+    const applies = !excise && dm.limit > 0 && compare(compared, dm.limit, t.strict);
     dutyDecision = { ruleId: dm.rule.ref.id, applies, threshold: { amount: dm.limit, currency: destCur, explanation: dm.explanation }, compared, explanation: explain(dm.rule.ref, undefined, compared, dm.limit === 0 ? 'no de minimis: suspended / none for this case' : undefined) };
     if (applies) for (const q of lineQuotes) { q.duty.amount = 0; q.duty.relievedBy = dm.rule.ref.id; }
   }
@@ -321,6 +327,7 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
     if (t.basis === 'per_item') { eligible = true; for (let i = 0; i < n; i++) if (!compare(unitDest[i], reg.limit, t.strict)) { eligible = false; break; } }
     else if (t.basis === 'tax_amount') eligible = true; // CH mail-order rule: registration decides
     else eligible = compare(t.basis === 'intrinsic' ? intrinsic : customsTotal, reg.limit, t.strict);
+    if (excise) eligible = false;
     const key = rv.registration;
     const registered = !!(input.registrations as Record<string, string> | undefined)?.[key] || (!!input.marketplace && rv.marketplaceDeemedSupplier);
     regime = { ruleId: reg.rule.ref.id, name: rv.name, eligible, applies: eligible && registered, registrationKey: key, registered, explanation: explain(reg.rule.ref, undefined, t.basis === 'intrinsic' ? intrinsic : undefined, `threshold ${t.currency} ${t.amount} (${t.basis}${t.strict ? ', strictly below' : ''})`) };
@@ -420,7 +427,7 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
     if (tdm) {
       const t = tdm.rule.value;
       const compared = t.basis === 'tax_amount' ? taxTotal : t.basis === 'intrinsic' ? intrinsic : customsTotal;
-      relieved = tdm.limit > 0 && compare(compared, tdm.limit, t.strict);
+      relieved = !excise && tdm.limit > 0 && compare(compared, tdm.limit, t.strict);
       taxDecision = { ruleId: tdm.rule.ref.id, applies: relieved, threshold: { amount: tdm.limit, currency: destCur, explanation: tdm.explanation }, compared, explanation: explain(tdm.rule.ref, undefined, compared) };
       if (relieved) for (const q of lineQuotes) { q.tax.amount = 0; q.tax.onGoods = 0; q.tax.onTransport = 0; q.tax.relievedBy = tdm.rule.ref.id; }
     }
