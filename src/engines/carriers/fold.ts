@@ -32,12 +32,20 @@ const RANK: Record<TrackingStatus, number> = {
   cancelled: 10,
 };
 
-export function compareEvents(a: TrackingEvent, b: TrackingEvent): number {
+function compareTimeAndRank(a: TrackingEvent, b: TrackingEvent): number {
   // Events without a time sort first: they cannot be "the latest".
   const ta = a.occurredAt ?? '';
   const tb = b.occurredAt ?? '';
   if (ta !== tb) return ta < tb ? -1 : 1;
-  return RANK[a.status] - RANK[b.status] || (eventKey(a) < eventKey(b) ? -1 : eventKey(a) > eventKey(b) ? 1 : 0);
+  return RANK[a.status] - RANK[b.status];
+}
+
+/** Chronological order: occurredAt, then progress rank for equal instants, then event key (total order). */
+export function compareEvents(a: TrackingEvent, b: TrackingEvent): number {
+  if (compareTimeAndRank(a, b) !== 0) return compareTimeAndRank(a, b);
+  const ka = eventKey(a);
+  const kb = eventKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 export interface ShipmentState {
@@ -73,7 +81,9 @@ export function foldShipmentState(events: TrackingEvent[]): ShipmentState {
     // Keep the better-timed copy of a duplicate (utc > offset > zone > assumed).
     if (!seen || timeQuality(event) > timeQuality(seen)) byKey.set(key, event);
   }
-  const ordered = [...byKey.values()].sort(compareEvents);
+  const ordered = [...byKey.entries()]
+    .sort(([ka, a], [kb, b]) => compareTimeAndRank(a, b) || (ka < kb ? -1 : ka > kb ? 1 : 0))
+    .map(([, event]) => event);
   const known = ordered.filter((e) => e.status !== 'unknown');
   const latest = known[known.length - 1];
   const lastStage = [...ordered].reverse().find((e) => e.stage !== null);

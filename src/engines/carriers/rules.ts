@@ -68,10 +68,7 @@ export function statusFor(tables: TrackingTables, carrier: string, codes: Array<
       }
     } else {
       const haystack = `${candidates.join(' ')} ${text}`.toLowerCase();
-      // Longest entry first so "out for delivery" wins over "delivered"-style shorter overlaps.
-      const entries = Object.entries(karrio).flatMap(([status, list]) => list.map((entry) => [status, entry.toLowerCase()] as const));
-      entries.sort((a, b) => b[1].length - a[1].length);
-      for (const [status, entry] of entries) if (isTrackingStatus(status) && entry.length > 2 && haystack.includes(entry)) return status;
+      for (const [status, entry] of substringEntries(karrio)) if (haystack.includes(entry)) return status;
     }
   }
   const lowered = text.toLowerCase();
@@ -79,6 +76,32 @@ export function statusFor(tables: TrackingTables, carrier: string, codes: Array<
     if (isTrackingStatus(status) && lowered.includes(needle.toLowerCase())) return status;
   }
   return 'unknown';
+}
+
+// Derived lookup structures are cached per table object (tables are plain data, loaded once).
+const substringCache = new WeakMap<object, Array<readonly [TrackingStatus, string]>>();
+const keywordCache = new WeakMap<object, Array<{ regex: RegExp; stage: string; customs: string | null }>>();
+
+/** Substring entries, longest first so "out for delivery" wins over shorter overlapping entries. */
+function substringEntries(table: Record<string, string[]>): Array<readonly [TrackingStatus, string]> {
+  let entries = substringCache.get(table);
+  if (!entries) {
+    entries = Object.entries(table)
+      .flatMap(([status, list]) => (isTrackingStatus(status) ? list.map((entry) => [status, entry.toLowerCase()] as const) : []))
+      .filter(([, entry]) => entry.length > 2)
+      .sort((a, b) => b[1].length - a[1].length);
+    substringCache.set(table, entries);
+  }
+  return entries;
+}
+
+function keywordRules(rules: TradelaneTrackingRules['keywordStages']) {
+  let compiled = keywordCache.get(rules);
+  if (!compiled) {
+    compiled = rules.map((rule) => ({ regex: new RegExp(rule.pattern, 'i'), stage: rule.stage, customs: rule.customs }));
+    keywordCache.set(rules, compiled);
+  }
+  return compiled;
 }
 
 /** Karrio TrackingIncidentReason for exception codes (only consulted for exception-like events). */
@@ -129,8 +152,8 @@ export function stageFor(
     }
   }
   if (!stage && text.trim()) {
-    for (const rule of tables.rules.keywordStages) {
-      if (new RegExp(rule.pattern, 'i').test(text) && isTrackingStage(rule.stage)) {
+    for (const rule of keywordRules(tables.rules.keywordStages)) {
+      if (rule.regex.test(text) && isTrackingStage(rule.stage)) {
         stage = rule.stage;
         customs = isCustomsState(rule.customs) ? rule.customs : null;
         break;
