@@ -5,7 +5,7 @@
 //      "hoodie") add tariff-language terms ("cases", "jerseys pullovers … knitted").
 //   2. BM25 over one document per declarable leaf (6-digit subheading, or a heading without
 //      subheadings). A document's fields are weighted: the subheading's own text 1.0, its
-//      heading's text 0.6, the chapter's text 0.3 (BM25F-style weighted term frequencies).
+//      heading's text 0.3, the chapter's text 0.3 (BM25F-style weighted term frequencies).
 //   3. Headings are ranked by their best subheading. Every result lists the query words that
 //      matched it and how (direct word, English glossary, Chinese glossary).
 
@@ -39,6 +39,7 @@ export interface ClassifierIndex {
   postings: Map<string, { doc: number; tf: number }[]>;
   idf: Map<string, number>;
   avgLength: number;
+  params: ClassifierParams;
   glossaryEn: Map<string, { terms: string[]; replaces: boolean }>; // phrase → stemmed tariff terms
   maxPhraseWords: number;
   glossaryZh: Map<string, string>;
@@ -49,35 +50,47 @@ export interface ClassifierIndex {
   maxZhLength: number;
 }
 
-const FIELD_WEIGHT = { subheading: 1.0, heading: 0.6, chapter: 0.3 };
-const BM25 = { k1: 1.2, b: 0.75 };
-/** Terms a query gets from the glossary count a little less than words the seller typed. */
-const EXPANSION_WEIGHT = 0.8;
 /**
- * Inside a multi-word glossary phrase the typed words are mostly modifiers ("phone" in
- * "phone case", "yoga" in "yoga mat"): the phrase's tariff wording carries the meaning, so the
- * typed words only keep a small weight. A glossary value starting with "=" replaces the typed
- * word entirely (e.g. "silicone" must not match "Silicones in primary forms").
+ * Tunable weights (defaults below; set on dev items only, see bench/classify.ts):
+ * - fieldWeight: BM25F weights of a leaf's own text, its heading's text and its chapter's text.
+ * - expansion: weight of the terms a query gets from the glossary, relative to typed words.
+ * - phraseWord: inside a multi-word glossary phrase the typed words are mostly modifiers
+ *   ("phone" in "phone case"): the phrase's tariff wording carries the meaning. A glossary
+ *   value starting with "=" replaces the typed word entirely ("silicone" must not match
+ *   "Silicones in primary forms").
+ * - attribute: materials and genders refine the choice between subheadings ("cotton" picks
+ *   6110.20 within 6110) but must not decide the heading: without this, "polyester tote bag"
+ *   ranks the raw fibre headings of chapter 55 above the bags of 4202.
+ * - complement: words after "for", "with", "in" … (or 带/配/用于) describe what the product goes
+ *   with or is used for, not what it is: "cover for car hood latch handle" is a cover.
+ * - residualFactor: a material's residual subheading ("other articles of plastics") is offered
+ *   at this fraction of the best score, since goods no heading names go by their material.
  */
-const PHRASE_WORD_WEIGHT = 0.3;
-/**
- * Materials and genders refine the choice between subheadings ("cotton" picks 6110.20 within
- * 6110) but must not decide the heading: without this, "polyester tote bag" ranks the raw
- * fibre headings of chapter 55 above the bags of 4202.
- */
-const ATTRIBUTE_WEIGHT = 0.35;
-/**
- * Words after "for", "with", "in" … (or 带/配/用于 in Chinese) describe what the product goes
- * with or is used for, not what it is: "cover for car hood latch handle" is a cover, "yoga mat
- * with carrying bag" is a mat. They count with this weight until the next comma.
- */
-const COMPLEMENT_WEIGHT = 0.5;
-/** A material's residual subheading is offered at this fraction of the best score. */
-const RESIDUAL_FACTOR = 0.8;
+export interface ClassifierParams {
+  fieldWeight: { subheading: number; heading: number; chapter: number };
+  bm25: { k1: number; b: number };
+  expansion: number;
+  phraseWord: number;
+  attribute: number;
+  complement: number;
+  residualFactor: number;
+}
+
+export const DEFAULT_CLASSIFIER_PARAMS: ClassifierParams = {
+  fieldWeight: { subheading: 1.0, heading: 0.3, chapter: 0.3 },
+  bm25: { k1: 1.2, b: 0.75 },
+  expansion: 1.0,
+  phraseWord: 0.3,
+  attribute: 0.35,
+  complement: 0.5,
+  residualFactor: 0.8,
+};
+
 const COMPLEMENT_MARKERS_EN = new Set(['for', 'with', 'without', 'in', 'into', 'on', 'to', 'from', 'including', 'featuring', 'fits', 'compatible']);
 const COMPLEMENT_MARKERS_ZH = ['带', '配', '附', '含', '用于', '适用', '适合'];
 
-export function buildClassifierIndex(nom: HsNomenclature, glossary: Glossary): ClassifierIndex {
+export function buildClassifierIndex(nom: HsNomenclature, glossary: Glossary, params: ClassifierParams = DEFAULT_CLASSIFIER_PARAMS): ClassifierIndex {
+  const FIELD_WEIGHT = params.fieldWeight;
   const docs: Doc[] = [];
   for (const node of nom.nodes.values()) {
     if (node.level === 2 || node.children.length > 0) continue; // leaves only
@@ -129,7 +142,7 @@ export function buildClassifierIndex(nom: HsNomenclature, glossary: Glossary): C
     if (doc === undefined) throw new Error(`glossary residual ${material}: ${code} is not a leaf`);
     residuals.set(phraseKey(words(material)), doc);
   }
-  return { nomenclature: nom, docs, postings, idf, avgLength, glossaryEn, maxPhraseWords, glossaryZh, attributes, mixedZh, residuals, zhWords, maxZhLength };
+  return { nomenclature: nom, docs, postings, idf, avgLength, params, glossaryEn, maxPhraseWords, glossaryZh, attributes, mixedZh, residuals, zhWords, maxZhLength };
 }
 
 /** One weighted search term and where it came from, for the explanation. */
@@ -180,21 +193,21 @@ function analyseEnglish(
       const phrase = phraseKey(ws.slice(i, i + len));
       const expansion = index.glossaryEn.get(phrase);
       if (expansion) {
-        scale = index.attributes.has(phrase) ? ATTRIBUTE_WEIGHT : 1;
+        scale = index.attributes.has(phrase) ? index.params.attribute : 1;
         for (const t of expansion.terms) {
-          out.push({ term: t, weight: EXPANSION_WEIGHT * scale * baseWeight, from: fromOverride ?? ws.slice(i, i + len).join(' '), via: via === 'word' ? 'glossary' : via });
+          out.push({ term: t, weight: index.params.expansion * scale * baseWeight, from: fromOverride ?? ws.slice(i, i + len).join(' '), via: via === 'word' ? 'glossary' : via });
         }
         used = len;
         replaces = expansion.replaces;
         break;
       }
     }
-    if (used === 0 && index.attributes.has(phraseKey([ws[i]]))) scale = ATTRIBUTE_WEIGHT;
+    if (used === 0 && index.attributes.has(phraseKey([ws[i]]))) scale = index.params.attribute;
     const residual = index.residuals.get(phraseKey(ws.slice(i, i + Math.max(used, 1))));
     if (residual !== undefined && baseWeight === 1) materials.set(residual, fromOverride ?? ws.slice(i, i + Math.max(used, 1)).join(' '));
-    // The typed words count too, unless the glossary says they mislead (see PHRASE_WORD_WEIGHT).
+    // The typed words count too, unless the glossary says they mislead (see params.phraseWord).
     const span = Math.max(used, 1);
-    const typedWeight = (replaces ? 0 : span > 1 ? PHRASE_WORD_WEIGHT : 1) * scale * baseWeight;
+    const typedWeight = (replaces ? 0 : span > 1 ? index.params.phraseWord : 1) * scale * baseWeight;
     for (const w of ws.slice(i, i + span)) {
       if (typedWeight > 0 && !isStopword(w)) out.push({ term: stem(w), weight: typedWeight, from: fromOverride ?? w, via });
     }
@@ -213,7 +226,7 @@ export function analyseQuery(index: ClassifierIndex, text: string): AnalysedQuer
   let hasEn = false;
   let latin: string[] = [];
   let complement = false; // inside a "for …"/"with …" part of the title
-  const weightNow = () => (complement ? COMPLEMENT_WEIGHT : 1);
+  const weightNow = () => (complement ? index.params.complement : 1);
   const flushLatin = () => {
     if (latin.length) analyseEnglish(index, latin, null, 'word', out, weightNow(), materials);
     latin = [];
@@ -317,7 +330,8 @@ function scoreDocs(index: ClassifierIndex, q: AnalysedQuery): { ranked: number[]
     const idf = index.idf.get(qt.term)!;
     for (const { doc, tf } of list) {
       const d = index.docs[doc];
-      const norm = (tf * (BM25.k1 + 1)) / (tf + BM25.k1 * (1 - BM25.b + (BM25.b * d.length) / index.avgLength));
+      const { k1, b } = index.params.bm25;
+      const norm = (tf * (k1 + 1)) / (tf + k1 * (1 - b + (b * d.length) / index.avgLength));
       if (scores[doc] === 0) touched.push(doc);
       scores[doc] += qt.weight * idf * norm;
     }
@@ -328,7 +342,7 @@ function scoreDocs(index: ClassifierIndex, q: AnalysedQuery): { ranked: number[]
     let best = 0;
     for (const d of touched) if (scores[d] > best) best = scores[d];
     for (const doc of q.materials.keys()) {
-      const floor = best * RESIDUAL_FACTOR;
+      const floor = best * index.params.residualFactor;
       if (scores[doc] < floor) {
         if (scores[doc] === 0) touched.push(doc);
         scores[doc] = floor;

@@ -25,6 +25,8 @@ export {
 } from './national.ts';
 export {
   buildClassifierIndex,
+  DEFAULT_CLASSIFIER_PARAMS,
+  type ClassifierParams,
   classifyProduct,
   analyseQuery,
   type Glossary,
