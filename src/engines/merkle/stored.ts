@@ -44,6 +44,9 @@ function largestPowerOfTwoBelow(n: number): { k: number; level: number } {
 
 /** Stored-hash index of the n-th hash at `level` (level 0 = leaves; level L covers 2^L leaves). */
 export function storedHashIndex(level: number, n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0 || (n + 1) * pow2(level) > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError(`stored hash (${level}, ${n}) is beyond 2^53 leaves`);
+  }
   // Level L's n-th hash is written right after level L−1's (2n+1)-th hash; walk down to level 0.
   for (let l = level; l > 0; l--) n = 2 * n + 1;
   // Level 0's n-th hash is at n + n/2 + n/4 + … (then shifted by the levels walked).
@@ -54,6 +57,7 @@ export function storedHashIndex(level: number, n: number): number {
 
 /** Inverse of storedHashIndex: which (level, n) a stored-hash index holds. */
 export function splitStoredHashIndex(index: number): { level: number; n: number } {
+  if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`bad stored hash index ${index}`);
   // storedHashIndex(0, n) < 2n, so the leaf that wrote `index` is in [index/2, index/2 + log2(index)].
   let n = Math.floor(index / 2);
   let indexN = storedHashIndex(0, n);
@@ -368,15 +372,18 @@ export class MemoryHashStore implements HashReader {
     return this.hashCount * HASH_SIZE;
   }
 
+  /** A view into the store: do not modify it. */
   hashAt(index: number): Uint8Array {
     if (!(index >= 0 && index < this.hashCount)) throw new RangeError(`stored hash ${index} not present`);
     return this.buffer.subarray(index * HASH_SIZE, (index + 1) * HASH_SIZE);
   }
 
+  /** Copies, so callers cannot corrupt the store. */
   async readHashes(indexes: readonly number[]): Promise<Uint8Array[]> {
-    return this.readHashesSync(indexes);
+    return indexes.map((index) => new Uint8Array(this.hashAt(index)));
   }
 
+  /** Views into the store (no copying, for hot paths): do not modify them. */
   readHashesSync(indexes: readonly number[]): Uint8Array[] {
     return indexes.map((index) => this.hashAt(index));
   }
