@@ -189,15 +189,18 @@ class MaxHeap {
 export interface HeuristicOptions {
   /** Local-improvement passes after the greedy (default 6; 0 = greedy only). */
   maxPasses?: number;
-  /** Orders examined as ejection partners per blocked move (default 40). */
+  /** Orders examined as ejection partners per over-used resource (default 24). */
   ejectionBreadth?: number;
+  /** Most orders moved aside to make room for one better option (default 6). */
+  maxChain?: number;
 }
 
 /**
  * Regret greedy: repeatedly allocate the order that would lose most by waiting (cost of its
  * second-best feasible option − best), re-evaluating lazily as stock and capacity are consumed.
- * Then local improvement: move an order to a cheaper option that now fits, or eject one other
- * order from a blocking resource to a different option when the pair's total cost drops.
+ * Then local improvement: move an order to a cheaper option that now fits, or claim it anyway and
+ * move the orders on the over-used resources to their next-best options (an ejection chain) when
+ * the total cost drops.
  */
 export function solveBatchHeuristic(problem: BatchProblem, options: HeuristicOptions = {}): BatchSolution {
   const n = problem.orders.length;
@@ -266,8 +269,18 @@ export function solveBatchHeuristic(problem: BatchProblem, options: HeuristicOpt
 
   // Local improvement.
   const maxPasses = options.maxPasses ?? 6;
-  const breadth = options.ejectionBreadth ?? 40;
+  const breadth = options.ejectionBreadth ?? 24;
+  const maxChain = options.maxChain ?? 6;
+  /** First resource of `opt` whose residual is negative, or −1. */
+  const overUsed = (opt: BatchOption) => {
+    for (const [r] of opt.uses) if (resid[r]! < -EPS) return r;
+    return -1;
+  };
   const costOf = (o: number, k: number) => (k < 0 ? penalty : problem.orders[o]!.options[k]!.cost);
+  // potentialUsers[r] = every (order, option) that would use resource r, cheapest first.
+  const potentialUsers: [number, number][][] = problem.resources.map(() => []);
+  problem.orders.forEach((ord, o) => ord.options.forEach((opt, k) => opt.uses.forEach(([r]) => potentialUsers[r]!.push([o, k]))));
+  for (const list of potentialUsers) list.sort((a, b) => problem.orders[a[0]]!.options[a[1]]!.cost - problem.orders[b[0]]!.options[b[1]]!.cost);
   let moves = 0;
   let ejections = 0;
   let passes = 0;
@@ -287,45 +300,74 @@ export function solveBatchHeuristic(problem: BatchProblem, options: HeuristicOpt
           improved = true;
           break;
         }
-        // Blocked: try ejecting one order that uses a blocking resource to another of its options.
-        const blocking = opts[k]!.uses.filter(([r, a]) => a > resid[r]! + EPS).map(([r]) => r);
-        const partners = new Set<number>();
-        for (const r of blocking) {
-          for (const b of users[r]!) {
-            if (partners.size >= breadth) break;
-            partners.add(b);
-          }
-        }
-        let done = false;
-        for (const b of partners) {
-          const bCurrent = choice[b]!;
-          const bCost = costOf(b, bCurrent);
-          const bOpts = problem.orders[b]!.options;
-          assign(b, -1);
-          if (fits(opts[k]!)) {
-            take(opts[k]!, 1);
-            // Best alternative for b (any option incl. unallocated) that keeps the pair cheaper.
-            let bestAlt = -2;
-            let bestAltCost = Infinity;
+        // Blocked: claim option k anyway (its scarce resources go negative), then move the orders
+        // using an over-used resource to their cheapest alternative that fits (or unallocate them),
+        // one at a time, until feasible. Keep the chain only if the total cost drops; else undo.
+        const optK = opts[k]!;
+        take(optK, 1);
+        const moved: [number, number][] = []; // [order, its previous choice]
+        let delta = -saving;
+        let over = overUsed(optK);
+        for (let tries = 0; over >= 0 && delta < -EPS && tries < maxChain; tries++) {
+          let bestB = -1;
+          let bestJ = -2;
+          let bestDelta = Infinity;
+          let seen = 0;
+          for (const b of users[over]!) {
+            if (seen++ >= breadth) break;
+            const bCurrent = choice[b]!;
+            const bCost = costOf(b, bCurrent);
+            const bOpts = problem.orders[b]!.options;
+            const held = bOpts[bCurrent]!;
+            take(held, -1); // virtual release (users unchanged) to test b's alternatives
             for (let j = 0; j < bOpts.length; j++) {
               if (j === bCurrent) continue;
-              const c = bOpts[j]!.cost;
-              if (c < bestAltCost && c - bCost < saving - EPS && fits(bOpts[j]!)) [bestAlt, bestAltCost] = [j, c];
+              const d = bOpts[j]!.cost - bCost;
+              if (d < bestDelta && fits(bOpts[j]!)) [bestB, bestJ, bestDelta] = [b, j, d];
             }
-            if (bestAlt === -2 && penalty - bCost < saving - EPS) [bestAlt, bestAltCost] = [-1, penalty];
-            take(opts[k]!, -1);
-            if (bestAlt !== -2) {
-              assign(o, k);
-              assign(b, bestAlt);
-              ejections++;
-              improved = true;
-              done = true;
-              break;
-            }
+            take(held, 1);
+            if (penalty - bCost < bestDelta) [bestB, bestJ, bestDelta] = [b, -1, penalty - bCost];
           }
-          assign(b, bCurrent);
+          if (bestB < 0) break;
+          moved.push([bestB, choice[bestB]!]);
+          assign(bestB, bestJ);
+          delta += bestDelta;
+          over = overUsed(optK);
         }
-        if (done) break;
+        if (over < 0 && delta >= -EPS && moved.length > 0) {
+          // Not yet profitable: the orders moved aside may have freed more than option k needs.
+          // Fill that room with orders that would be cheaper there (typically unallocated ones).
+          for (const [b, bPrevious] of [...moved]) {
+            if (bPrevious < 0) continue;
+            for (const [r] of problem.orders[b]!.options[bPrevious]!.uses) {
+              let scanned = 0;
+              for (const [f, j] of potentialUsers[r]!) {
+                if (delta < -EPS || scanned++ >= breadth) break;
+                if (f === o || choice[f] === j) continue;
+                const d = problem.orders[f]!.options[j]!.cost - costOf(f, choice[f]!);
+                if (d >= -EPS) continue;
+                const fPrevious = choice[f]!;
+                if (fPrevious >= 0) take(problem.orders[f]!.options[fPrevious]!, -1);
+                const ok = fits(problem.orders[f]!.options[j]!);
+                if (fPrevious >= 0) take(problem.orders[f]!.options[fPrevious]!, 1);
+                if (!ok) continue;
+                moved.push([f, fPrevious]);
+                assign(f, j);
+                delta += d;
+              }
+              if (delta < -EPS) break;
+            }
+            if (delta < -EPS) break;
+          }
+        }
+        take(optK, -1);
+        if (over < 0 && delta < -EPS) {
+          assign(o, k);
+          ejections += moved.length;
+          improved = true;
+          break;
+        }
+        for (let i = moved.length - 1; i >= 0; i--) assign(moved[i]![0], moved[i]![1]);
         assign(o, current);
       }
     }

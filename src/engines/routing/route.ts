@@ -434,6 +434,15 @@ function splitCovers(order: Order, warehouses: readonly Warehouse[], maxParts: n
   const covers: { warehouse: Warehouse; lines: OrderLine[] }[][] = [];
   const seen = new Set<string>();
   for (const first of warehouses) {
+    // A split starts at a warehouse holding part, but not all, of the order.
+    let holdsSome = false;
+    let holdsAll = true;
+    for (const l of order.lines) {
+      const have = first.stock[l.sku] ?? 0;
+      if (have > 0) holdsSome = true;
+      if (have < l.quantity) holdsAll = false;
+    }
+    if (!holdsSome || holdsAll) continue;
     const remaining = new Map(order.lines.map((l) => [l.sku, l.quantity]));
     const parts: { warehouse: Warehouse; lines: OrderLine[] }[] = [];
     const take = (w: Warehouse) => {
