@@ -1,7 +1,7 @@
 // Token and name similarity. A name score is a weighted alignment of query tokens to candidate
 // tokens: order-free (handles "LAST, First"), tolerant of missing middle names on the query side,
 // strict about extra query words, with per-token similarity from spelling and transliteration keys.
-import { makeToken, type AnalysedName, type AnalysedToken } from './normalize';
+import { makeToken, osaDistance, type AnalysedName, type AnalysedToken } from './normalize';
 import type { TokenAlignment } from './types';
 
 /** Similarity levels, in one place so explanations and tests can name them. */
@@ -11,6 +11,7 @@ export const SIM = {
   vowelKey: 0.82,
   nameVariant: 0.9,
   shortInsertion: 0.75,
+  shortVowel: 0.75,
   skeleton: 0.85,
   initial: 0.8,
   compact: 0.97,
@@ -18,40 +19,15 @@ export const SIM = {
 } as const;
 
 /** Weight of a candidate word that the query did not mention (a dropped middle name costs little). */
+/** Similarity lost per edit, relative to word length: one typo in 4 letters → 0.825, in 10 → 0.93. */
+export const TYPO_COST = 0.7;
 export const UNMATCHED_CANDIDATE_FACTOR = 0.25;
 /** …but when the query has a single informative word, every other listed word counts more. */
 export const UNMATCHED_CANDIDATE_FACTOR_SINGLE = 0.6;
 export const PARTICLE_WEIGHT_FACTOR = 0.3;
 export const INITIAL_WEIGHT = 0.3;
 
-/** Optimal string alignment distance (Levenshtein + adjacent transposition), capped at max+1. */
-export function osaDistance(a: string, b: string, max: number): number {
-  const la = a.length;
-  const lb = b.length;
-  if (Math.abs(la - lb) > max) return max + 1;
-  if (la === 0) return lb;
-  if (lb === 0) return la;
-  let prev2 = new Array<number>(lb + 1).fill(0);
-  let prev = new Array<number>(lb + 1);
-  let cur = new Array<number>(lb + 1);
-  for (let j = 0; j <= lb; j++) prev[j] = j;
-  for (let i = 1; i <= la; i++) {
-    cur[0] = i;
-    let rowMin = i;
-    for (let j = 1; j <= lb; j++) {
-      const cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a.charCodeAt(i - 1) === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === b.charCodeAt(j - 1)) {
-        v = Math.min(v, prev2[j - 2]! + 1);
-      }
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[lb]!;
-}
+export { osaDistance };
 
 /** Edits tolerated for a token of this length: none below 4 letters, then 1, 2 from 8, 3 from 13. */
 export function editBudget(length: number): number {
@@ -87,7 +63,7 @@ export function tokenSimilarity(q: AnalysedToken, c: AnalysedToken, acrossAbjad:
     const d = Math.min(osaDistance(q.text, c.text, budget), osaDistance(q.key, c.key, budget));
     if (d <= budget) {
       const len = Math.max(q.text.length, c.text.length);
-      let sim = 1 - (0.5 * d) / len;
+      let sim = 1 - (TYPO_COST * d) / len;
       // First letters rarely carry typos; a differing first letter makes a spelling match weaker.
       if (q.text[0] !== c.text[0] && q.key[0] !== c.key[0]) sim -= 0.08;
       if (sim > best.similarity) best = { similarity: sim, how: `spelling (${d} edit${d > 1 ? 's' : ''})` };
@@ -96,8 +72,10 @@ export function tokenSimilarity(q: AnalysedToken, c: AnalysedToken, acrossAbjad:
     // Short words: one letter dropped or added (Jon/John, Cho/Chol) counts, but not much.
     if (SIM.shortInsertion > best.similarity) best = { similarity: SIM.shortInsertion, how: 'spelling (1 letter, short word)' };
   }
-  if (q.vowelKey && q.vowelKey === c.vowelKey && SIM.vowelKey > best.similarity) {
-    best = { similarity: SIM.vowelKey, how: 'vowel variant' };
+  if (q.vowelKey === c.vowelKey && q.text[0] === c.text[0]) {
+    // Vowels written differently (Mohammad/Muhammad, Abo/Abu); weaker for short words.
+    const sim = minLen >= 5 ? SIM.vowelKey : SIM.shortVowel;
+    if (sim > best.similarity) best = { similarity: sim, how: 'vowel variant' };
   }
   if (acrossAbjad && q.skeleton.length >= 2 && q.skeleton === c.skeleton && SIM.skeleton > best.similarity) {
     best = { similarity: SIM.skeleton, how: 'consonant skeleton (abjad)' };
@@ -136,19 +114,30 @@ export function compareNames(
   candidate: AnalysedName,
   candidateTokens: WeightedToken[],
   variantOf?: (t: string) => number | undefined,
+  /** Per-query memo of token similarities (one map per query token), shared across candidates. */
+  cache?: Map<string, TokenMatch>[],
 ): NameComparison {
   const acrossAbjad = query.abjad !== candidate.abjad;
   const pairs: CandidatePair[] = [];
   const Q = queryTokens;
   const C = candidateTokens;
   for (let i = 0; i < Q.length; i++) {
+    const memo = cache?.[i];
     for (let j = 0; j < C.length; j++) {
-      const m = tokenSimilarity(Q[i]!, C[j]!, acrossAbjad, variantOf);
+      let m: TokenMatch | undefined;
+      if (memo) {
+        const key = acrossAbjad ? `${C[j]!.text}|abjad` : C[j]!.text;
+        m = memo.get(key);
+        if (!m) {
+          m = tokenSimilarity(Q[i]!, C[j]!, acrossAbjad, variantOf);
+          memo.set(key, m);
+        }
+      } else m = tokenSimilarity(Q[i]!, C[j]!, acrossAbjad, variantOf);
       if (m.similarity >= MIN_TOKEN_SIMILARITY) pairs.push({ qi: [i], cj: [j], similarity: m.similarity, how: m.how, weight: Q[i]!.weight });
     }
   }
-  // Split/joined words: "Jin Ping" ↔ "Jinping", "Abu Bakr" ↔ "Abubakr".
-  if (C.length >= 2) {
+  // Split/joined words: "Jin Ping" ↔ "Jinping", "Abu Bakr" ↔ "Abubakr" (word counts then differ).
+  if (C.length >= 2 && C.length !== Q.length) {
     for (let j = 0; j + 1 < C.length; j++) {
       const joined = makeToken(C[j]!.text + C[j + 1]!.text);
       for (let i = 0; i < Q.length; i++) {
@@ -158,7 +147,7 @@ export function compareNames(
       }
     }
   }
-  if (Q.length >= 2) {
+  if (Q.length >= 2 && C.length !== Q.length) {
     for (let i = 0; i + 1 < Q.length; i++) {
       const joined = makeToken(Q[i]!.text + Q[i + 1]!.text);
       for (let j = 0; j < C.length; j++) {

@@ -148,6 +148,11 @@ const HONORIFICS = new Set(
 // Connecting particles: kept, but they weigh little and may be missing on either side.
 const PARTICLES = new Set('al el ul bin ibn ben bint binti de da del della der di du la le van von y e ould'.split(' '));
 
+function sameLegalWord(word: string | undefined, legal: string): boolean {
+  if (word === undefined) return false;
+  return word === legal || (legal.length >= 4 && word[0] === legal[0] && osaWithin(word, legal, legal.length >= 9 ? 2 : 1));
+}
+
 const LONG_LEGAL_WORDS = [...LEGAL_WORDS].filter((w) => w.length >= 4);
 
 /** "Compony", "Limitted", "Corrporation": a legal word with one typo (two from 9 letters). */
@@ -160,28 +165,52 @@ function isMisspeltLegalWord(w: string): boolean {
   return false;
 }
 
-/** True when the optimal-string-alignment distance of a and b is ≤ max. */
-export function osaWithin(a: string, b: string, max: number): boolean {
+/** Optimal string alignment distance (Levenshtein + adjacent transposition), capped at max+1. */
+export function osaDistance(a: string, b: string, max: number): number {
   const la = a.length;
   const lb = b.length;
-  if (Math.abs(la - lb) > max) return false;
-  let prev2: number[] = [];
-  let prev: number[] = Array.from({ length: lb + 1 }, (_, j) => j);
+  if (Math.abs(la - lb) > max) return max + 1;
+  if (la === 0) return lb;
+  if (lb === 0) return la;
+  if (lb + 1 > rowSize) growRows(lb + 1);
+  let prev2 = rowA;
+  let prev = rowB;
+  let cur = rowC;
+  for (let j = 0; j <= lb; j++) prev[j] = j;
   for (let i = 1; i <= la; i++) {
-    const cur: number[] = [i];
+    cur[0] = i;
     let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j <= lb; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
-      cur.push(v);
+      const bj = b.charCodeAt(j - 1);
+      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) v = Math.min(v, prev2[j - 2]! + 1);
+      cur[j] = v;
       if (v < rowMin) rowMin = v;
     }
-    if (rowMin > max) return false;
+    if (rowMin > max) return max + 1;
+    const t = prev2;
     prev2 = prev;
     prev = cur;
+    cur = t;
   }
-  return prev[lb]! <= max;
+  return prev[lb]!;
+}
+// Reused dynamic-programming rows (single-threaded; no allocation per comparison).
+let rowSize = 64;
+let rowA = new Int32Array(rowSize);
+let rowB = new Int32Array(rowSize);
+let rowC = new Int32Array(rowSize);
+function growRows(n: number): void {
+  rowSize = n * 2;
+  rowA = new Int32Array(rowSize);
+  rowB = new Int32Array(rowSize);
+  rowC = new Int32Array(rowSize);
+}
+
+/** True when the optimal-string-alignment distance of a and b is ≤ max. */
+export function osaWithin(a: string, b: string, max: number): boolean {
+  return osaDistance(a, b, max) <= max;
 }
 
 /** Transliteration-tolerant key of one folded ASCII token. */
@@ -214,7 +243,7 @@ export function translitKey(t: string): string {
 }
 
 function vowelKey(key: string): string {
-  return key.length >= 5 ? key.replace(/[aeiou]+/g, 'a') : '';
+  return key.replace(/[aeiou]+/g, 'a');
 }
 
 function skeletonOf(text: string): string {
@@ -289,7 +318,7 @@ export function analyseName(raw: string, opts: AnalyseOptions = {}): AnalysedNam
   const keep: string[] = [];
   for (let i = 0; i < words.length; i++) {
     if (!isPerson) {
-      const phrase = LEGAL_PHRASES.find((p) => p.every((w, j) => words[i + j] === w));
+      const phrase = LEGAL_PHRASES.find((p) => p.every((w, j) => sameLegalWord(words[i + j], w)));
       if (phrase) {
         removed.push(phrase.join(' '));
         i += phrase.length - 1;
@@ -312,7 +341,10 @@ export function analyseName(raw: string, opts: AnalyseOptions = {}): AnalysedNam
     removed.length = 0;
   }
   const tokens = keep.map((w) => makeToken(w));
-  return { original, script, abjad, tokens, removed, compact: keep.join('') };
+  // In Arabic script the article is written joined ("الصبار" romanises to "lsbr"), so the compact
+  // form spells a separated article as "l" too.
+  const compact = (abjad ? keep.map((w) => (w === 'al' ? 'l' : w)) : keep).join('');
+  return { original, script, abjad, tokens, removed, compact };
 }
 
 // German (Duden-style) romanisation of Russian Cyrillic: lists and documents from German-speaking

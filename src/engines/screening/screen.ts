@@ -20,6 +20,7 @@ import {
   INITIAL_WEIGHT,
   PARTICLE_WEIGHT_FACTOR,
   round3,
+  type TokenMatch,
   type WeightedToken,
 } from './matcher';
 import type {
@@ -97,8 +98,8 @@ export interface ScreeningIndex {
   byDeletion: Map<string, string[]>;
   byCompact: Map<string, number[]>;
   /** key prefix / suffix (3 letters) → words with keys of 7+ letters: reach two-typo words. */
-  byKeyPrefix: Map<string, string[]>;
-  byKeySuffix: Map<string, string[]>;
+  byKeyPrefix: Map<string, [text: string, key: string][]>;
+  byKeySuffix: Map<string, [text: string, key: string][]>;
   /** word → name-variant group (Mohammed ≡ Muhammad ≡ Mehmet …), from data/sanctions/name-variants.json */
   variantGroup: Map<string, number>;
   entityCount: number;
@@ -170,8 +171,8 @@ export function buildIndex(entities: SanctionedEntity[], listVersions: ListVersi
   const bySkeleton = new Map<string, string[]>();
   const byDeletion = new Map<string, string[]>();
   const byCompact = new Map<string, number[]>();
-  const byKeyPrefix = new Map<string, string[]>();
-  const byKeySuffix = new Map<string, string[]>();
+  const byKeyPrefix = new Map<string, [string, string][]>();
+  const byKeySuffix = new Map<string, [string, string][]>();
   analysedPerEntity.forEach((analysedNames, entityIdx) => {
     for (const a of analysedNames) {
       const nameIdx = names.length;
@@ -188,8 +189,8 @@ export function buildIndex(entities: SanctionedEntity[], listVersions: ListVersi
     if (t.skeleton.length >= 2) push(bySkeleton, t.skeleton, text);
     if (t.key.length >= 4) for (const d of deletions(t.key)) push(byDeletion, d, text);
     if (t.key.length >= 7) {
-      push(byKeyPrefix, t.key.slice(0, 3), text);
-      push(byKeySuffix, t.key.slice(-3), text);
+      push(byKeyPrefix, t.key.slice(0, 3), [text, t.key] as [string, string]);
+      push(byKeySuffix, t.key.slice(-3), [text, t.key] as [string, string]);
     }
   }
   return {
@@ -209,6 +210,26 @@ export function buildIndex(entities: SanctionedEntity[], listVersions: ListVersi
     variantGroup,
     entityCount: total,
   };
+}
+
+interface Scratch {
+  reach: Float64Array;
+  stamp: Int32Array;
+  stampCounter: number;
+}
+// Per-index scratch buffers for retrieval (reset after each query): avoids allocating per call.
+const scratchByIndex = new WeakMap<ScreeningIndex, Scratch>();
+function scratchFor(index: ScreeningIndex): Scratch {
+  let s = scratchByIndex.get(index);
+  if (!s) {
+    s = { reach: new Float64Array(index.names.length), stamp: new Int32Array(index.names.length), stampCounter: 0 };
+    scratchByIndex.set(index, s);
+  }
+  if (s.stampCounter > 2_000_000_000) {
+    s.stamp.fill(0);
+    s.stampCounter = 0;
+  }
+  return s;
 }
 
 function tokenWeightFor(t: { text: string; role: string }, weights: Map<string, number>): number {
@@ -238,8 +259,7 @@ function similarVocabulary(index: ScreeningIndex, tokenText: string, abjad: bool
   // Long unknown words: two typos, found through a shared start or end of the key.
   if (t.key.length >= 7 && !found.size) {
     for (const bucket of [index.byKeyPrefix.get(t.key.slice(0, 3)), index.byKeySuffix.get(t.key.slice(-3))]) {
-      for (const w of bucket ?? []) {
-        const k = makeToken(w).key;
+      for (const [w, k] of bucket ?? []) {
         if (Math.abs(k.length - t.key.length) <= 2 && osaWithin(t.key, k, 2)) found.add(w);
       }
     }
@@ -367,32 +387,68 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, options: Sc
   const prepared: PreparedQuery = { analysed, tokens, dob, countries, identifiers, type };
   const totalWeight = tokens.reduce((s, t) => s + t.weight, 0);
 
-  // Retrieval: accumulate, per list name, the query weight its words could explain.
-  const reach = new Map<number, number>();
+  // Retrieval. A name can score at most (query weight its words explain) / (total query weight), so
+  // only names that could reach the review bar are scored. The lightest (most common) query words
+  // whose weights together stay below that bar are not used to find candidates — a name carrying
+  // only those cannot qualify — which keeps "Mohammed"-sized posting lists out of the hot path;
+  // their weight is added to every candidate as an optimistic bound instead.
+  const minReach = (reviewThreshold - 0.05) * totalWeight;
+  const order = tokens.map((_, i) => i).sort((a, b) => tokens[a]!.weight - tokens[b]!.weight);
+  const nonEssential = new Set<number>();
+  let optimistic = 0;
+  for (const i of order) {
+    if (optimistic + tokens[i]!.weight >= minReach) break;
+    optimistic += tokens[i]!.weight;
+    nonEssential.add(i);
+  }
+  const scratch = scratchFor(index);
+  const touched: number[] = [];
+  const addPostings = (words: Iterable<string>, weight: number) => {
+    const stamp = ++scratch.stampCounter;
+    for (const w of words) {
+      for (const n of index.postings.get(w) ?? []) {
+        if (scratch.stamp[n] === stamp) continue;
+        scratch.stamp[n] = stamp;
+        if (scratch.reach[n] === 0) touched.push(n);
+        scratch.reach[n] += weight;
+      }
+    }
+  };
   tokens.forEach((t, i) => {
-    const seen = new Set<number>();
-    for (const w of candidatesPerToken[i]!) for (const n of index.postings.get(w) ?? []) seen.add(n);
-    for (const n of seen) reach.set(n, (reach.get(n) ?? 0) + t.weight);
+    if (!nonEssential.has(i)) addPostings(candidatesPerToken[i]!, t.weight);
   });
   // Joined query words ("jin ping" → "jinping") and whole-name compact keys.
   for (let i = 0; i + 1 < tokens.length; i++) {
     const joined = tokens[i]!.text + tokens[i + 1]!.text;
-    const w = tokens[i]!.weight + tokens[i + 1]!.weight;
-    const seen = new Set<number>();
-    for (const v of similarVocabulary(index, joined, analysed.abjad)) for (const n of index.postings.get(v) ?? []) seen.add(n);
-    for (const n of seen) reach.set(n, (reach.get(n) ?? 0) + w);
+    addPostings(similarVocabulary(index, joined, analysed.abjad), tokens[i]!.weight + tokens[i + 1]!.weight);
   }
   const compactHits = new Set(index.byCompact.get(analysed.compact) ?? []);
-  for (const n of compactHits) reach.set(n, totalWeight);
+  for (const n of compactHits) {
+    if (scratch.reach[n] === 0) touched.push(n);
+    scratch.reach[n] = totalWeight;
+  }
+  // Complete each candidate's reach with the common words it really carries.
+  const reach = new Map<number, number>();
+  for (const n of touched) {
+    let r = scratch.reach[n]!;
+    scratch.reach[n] = 0;
+    if (r + optimistic < minReach) continue;
+    if (optimistic > 0 && !compactHits.has(n)) {
+      for (const i of nonEssential) {
+        const similar = candidatesPerToken[i]!;
+        if (index.names[n]!.tokens.some((t) => similar.has(t.text))) r += tokens[i]!.weight;
+      }
+    }
+    reach.set(n, r);
+  }
 
   const variantOf = (w: string) => index.variantGroup.get(w);
-  // Score names whose reachable weight could clear the review bar (score ≤ reach/total).
-  const minReach = (reviewThreshold - 0.05) * totalWeight;
+  const similarityMemo = tokens.map(() => new Map<string, TokenMatch>());
   const bestPerEntity = new Map<number, ScreeningMatch>();
   for (const [n, r] of reach) {
     if (r < minReach) continue;
     const name = index.names[n]!;
-    const cmp = compareNames(analysed, tokens, name.analysed, name.tokens, variantOf);
+    const cmp = compareNames(analysed, tokens, name.analysed, name.tokens, variantOf, similarityMemo);
     const entity = index.entities[name.entity]!;
     const features = scoreFeatures(prepared, entity, name.kind);
     const score = Math.max(0, Math.min(1, NAME_ONLY_CEILING * cmp.score + features.reduce((s, f) => s + f.delta, 0)));
