@@ -36,6 +36,20 @@ describe('UPS Track API (ups/karrio-ups.schemas.tracking_response.json)', () => 
       description: 'DELIVERED',
     });
     expect(r.events[0]!.raw).toBe(payload.trackResponse.shipment[0].package[0].activity[0]);
+    // packageAddress type "01" is not the documented ORIGIN/DESTINATION: no origin/destination is guessed.
+    expect(r.shipments).toEqual([{ trackingNumber: '1Z1442YY7229014688', carrier: 'ups', originCountry: null, destinationCountry: null, estimatedDelivery: null }]);
+  });
+  it('ORIGIN / DESTINATION package addresses set the customs direction context', () => {
+    const withAddresses = structuredClone(payload);
+    withAddresses.trackResponse.shipment[0].package[0].packageAddress = [
+      { type: 'ORIGIN', address: { countryCode: 'CN' } },
+      { type: 'DESTINATION', address: { countryCode: 'US' } },
+    ];
+    withAddresses.trackResponse.shipment[0].package[0].activity[1].status = { type: 'X', code: 'CD', description: 'Customs clearance in progress' };
+    withAddresses.trackResponse.shipment[0].package[0].activity[1].location.address.countryCode = 'CN';
+    const r = mapUpsTracking(withAddresses, tables);
+    expect(r.shipments[0]).toMatchObject({ originCountry: 'CN', destinationCountry: 'US' });
+    expect(r.events[1]).toMatchObject({ status: 'on_hold', stage: 'export_customs', customs: null });
   });
   it('without a zone the local time is read as UTC and says so', () => {
     const r = mapUpsTracking(payload, tables);

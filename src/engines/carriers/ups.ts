@@ -22,8 +22,10 @@ export function mapUpsTracking(payload: unknown, tables: TrackingTables, options
     arr(shipment.package).forEach((rawPackage, p) => {
       const pkg = obj(rawPackage);
       const trackingNumber = str(pkg.trackingNumber) || str(shipment.inquiryNumber);
-      const destination = arr(pkg.packageAddress).map(obj).find((a) => str(a.type) === '02' || str(a.type) === 'DESTINATION') ?? null;
-      const origin = arr(pkg.packageAddress).map(obj).find((a) => str(a.type) === '01' || str(a.type) === 'ORIGIN') ?? null;
+      // Official schema: packageAddress.type is ORIGIN / DESTINATION. Other values (the Karrio sample's "01",
+      // whose address is the delivery town) are undocumented and not guessed at.
+      const destination = arr(pkg.packageAddress).map(obj).find((a) => str(a.type).toUpperCase() === 'DESTINATION') ?? null;
+      const origin = arr(pkg.packageAddress).map(obj).find((a) => str(a.type).toUpperCase() === 'ORIGIN') ?? null;
       const context = {
         originCountry: countryCode(obj(origin?.address).countryCode),
         destinationCountry: countryCode(obj(destination?.address).countryCode),

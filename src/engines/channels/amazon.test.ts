@@ -86,6 +86,17 @@ describe('Amazon model examples (getOrders / getOrderItems response examples)', 
   });
 });
 
+describe('Amazon tax-inclusive marketplaces', () => {
+  const order = { AmazonOrderId: 'D1', PurchaseDate: '2024-01-01T00:00:00Z', OrderStatus: 'Unshipped', OrderTotal: { CurrencyCode: 'EUR', Amount: '119.00' } };
+  const items = { payload: { AmazonOrderId: 'D1', OrderItems: [{ OrderItemId: '1', SellerSKU: 'S', QuantityOrdered: 1, ItemPrice: { CurrencyCode: 'EUR', Amount: '119.00' }, ItemTax: { CurrencyCode: 'EUR', Amount: '19.00' } }] } };
+  it('with pricesIncludeTax the VAT inside ItemPrice is not added again', () => {
+    const inclusive = mapAmazonOrder(order, items, { pricesIncludeTax: true });
+    expect(inclusive.ok && inclusive.value).toMatchObject({ taxesIncluded: true, totals: { subtotal: 11900, tax: 1900, total: 11900 } });
+    expect(inclusive.warnings.map((w) => w.code)).not.toContain('totals_mismatch');
+    expect(mapAmazonOrder(order, items).warnings.map((w) => w.code)).toContain('totals_mismatch');
+  });
+});
+
 describe('Amazon ORDER_CHANGE notification (schema example)', () => {
   const schema = fixture('amazon-sp-api/OrderChangeNotification.schema.json');
   it('parses the published example', () => {

@@ -36,6 +36,11 @@ export interface AmazonExtras {
   address?: unknown;
   /** getOrderBuyerInfo response. */
   buyerInfo?: unknown;
+  /**
+   * True for marketplaces whose ItemPrice already includes VAT/GST (EU, UK, JP…): ItemTax is then the
+   * tax part of ItemPrice, not an addition. The caller knows the marketplace; default false (US-style).
+   */
+  pricesIncludeTax?: boolean;
 }
 
 /**
@@ -106,10 +111,11 @@ export function mapAmazonOrder(order: unknown, orderItemsPages: unknown | unknow
   if (items.length === 0) c.warn('OrderItems', 'no_lines', 'no order items supplied');
 
   const subtotal = lines.reduce((s, l) => s + l.lineTotal, 0);
-  const computedTotal = subtotal + shipping + tax - discount;
+  const taxesIncluded = extras.pricesIncludeTax === true;
+  const computedTotal = subtotal + shipping + (taxesIncluded ? 0 : tax) - discount;
   const totals = { subtotal, shipping, tax, discount, total: isObject(o.OrderTotal) ? money('OrderTotal', o.OrderTotal) : computedTotal };
   if (!isObject(o.OrderTotal)) c.warn('OrderTotal', 'total_computed', 'no OrderTotal (e.g. Pending order); total computed from items');
-  checkTotals(c, totals, false);
+  checkTotals(c, totals, taxesIncluded);
 
   const buyerInfo = { ...obj(o.BuyerInfo), ...payloadOf(extras.buyerInfo) };
   const buyer: ChannelOrder['buyer'] = { name: str(buyerInfo.BuyerName) };
@@ -144,7 +150,7 @@ export function mapAmazonOrder(order: unknown, orderItemsPages: unknown | unknow
     shipTo,
     lines,
     totals,
-    taxesIncluded: false,
+    taxesIncluded,
     taxLines: [],
     currency,
     paymentStatus: mapped?.payment ?? 'unknown',
@@ -152,7 +158,7 @@ export function mapAmazonOrder(order: unknown, orderItemsPages: unknown | unknow
     cancelled: status === 'Canceled' ? { at: c.time('LastUpdateDate', o.LastUpdateDate), reason: null } : null,
     tags: [o.IsPrime === true ? 'prime' : '', o.IsBusinessOrder === true ? 'business' : '', str(o.FulfillmentChannel)].filter(Boolean),
     note: '',
-    raw: { order, orderItems: orderItemsPages, ...extras },
+    raw: { order, orderItems: orderItemsPages, address: extras.address, buyerInfo: extras.buyerInfo },
   };
   return c.result(value);
 }
