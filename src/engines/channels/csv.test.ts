@@ -94,6 +94,12 @@ describe('errors: per row, with physical line numbers, and no partial output', (
       [3, 'column_count'],
     ]);
   });
+  it('thousands separators are read; a decimal comma is refused, not misread as ×100', () => {
+    const ok = parseCsvOrders(`${header}\nA,2024-01-01,USD,S,1,"1,234.50",N,L,C,US,10001\n`);
+    expect(ok.ok && ok.value[0]!.totals.total).toBe(123450);
+    const comma = parseCsvOrders(`${header}\nA,2024-01-01,EUR,S,1,"12,50",N,L,C,DE,10115\n`);
+    expect(comma.ok === false && comma.errors[0]).toMatchObject({ line: 2, code: 'bad_amount' });
+  });
   it('tax_rate without tax_amount is refused (the importer does not round tax)', () => {
     const r = parseCsvOrders(`${header},tax_rate\nA,2024-01-01,USD,S,1,5.00,N,L,C,US,10001,20\n`);
     expect(r.ok === false && r.errors[0]!.code).toBe('required');

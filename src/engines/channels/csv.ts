@@ -165,8 +165,11 @@ export function parseCsvOrders(input: Uint8Array | string, options: CsvImportOpt
     }
     const money = (line: number, col: string, value: string | undefined): number => {
       if (!value || !currencyOk || !currency) return 0;
+      // Thousands separators are accepted only in strict 1,234,567.89 grouping; "12,50" (decimal comma)
+      // is refused rather than read as 1250.
+      const plain = /^-?\d{1,3}(,\d{3})+(\.\d+)?$/.test(value) ? value.replace(/,/g, '') : value;
       try {
-        return parseMoney(value.replace(/,/g, ''), currency);
+        return parseMoney(plain, currency);
       } catch (e) {
         if (e instanceof MoneyError) fail(line, `row ${line}.${col}`, e.code, e.message);
         else throw e;
