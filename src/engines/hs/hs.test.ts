@@ -108,6 +108,8 @@ describe('search', () => {
     const hits = searchHs(index, 'jerseys pullovers');
     expect(hits[0].code.startsWith('6110')).toBe(true);
     expect(searchHs(index, '8517').map((h) => h.code)).toContain('851713');
+    // Chinese queries go through the glossary: 自拍杆 (selfie stick) → 9620 monopods, bipods, tripods
+    expect(searchHs(index, '自拍杆')[0].code).toBe('9620');
   });
 });
 
