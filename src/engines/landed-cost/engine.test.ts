@@ -234,3 +234,29 @@ describe('codes, editions, currencies', () => {
     expect(q.valuation.basis).toBe('CIF');
   });
 });
+
+describe('collection: who collects and when', () => {
+  it('EU IOSS via a marketplace (deemed supplier) collects at checkout', () => {
+    const q = quoteLandedCost(data, { destinationCountry: 'IT', originCountry: 'CN', date: '2026-11-21', saleCurrency: 'EUR', incoterm: 'DDP', marketplace: true, lines: [{ hsCode: '61091000', quantity: 1, unitValue: 5000 }] });
+    expect(q.taxCollection).toMatchObject({ collector: 'marketplace_at_checkout', when: 'checkout' });
+    expect(q.totals.tax).toBe(1166); // 22% x (50.00 + EUR 3 flat duty)
+    expect(q.totals.payableAtCheckout).toBe(5000 + 300 + 1166);
+  });
+  it('DAP without IOSS: carrier collects duty and VAT from the buyer at import', () => {
+    const q = quoteLandedCost(data, { destinationCountry: 'IT', originCountry: 'CN', date: '2025-11-21', saleCurrency: 'EUR', incoterm: 'DAP', lines: [{ hsCode: '61091000', quantity: 1, unitValue: 5000 }] });
+    expect(q.taxCollection).toMatchObject({ collector: 'carrier_or_buyer_at_import', when: 'import' });
+    expect(q.totals.payableAtImport).toBe(1100);
+    expect(q.totals.payableAtCheckout).toBe(5000);
+  });
+  it('CA: CAD 150 duty / CAD 40 tax relief for courier shipments from the US', () => {
+    const q = (v: number, mode: 'courier' | 'postal') => quoteLandedCost(data, { destinationCountry: 'CA', destinationSubdivision: 'CA-ON', originCountry: 'US', date: '2026-11-21', saleCurrency: 'CAD', incoterm: 'DAP', transportMode: mode, lines: [{ hsCode: '950300', quantity: 1, unitValue: v, dutyRateOverride: { adValoremPct: 8, reason: 'test' } }] });
+    expect([3999, 4000, 4001].map((v) => q(v, 'courier').totals.tax)).toEqual([0, 0, 520]); // HST 13% x 40.01 (duty relieved up to CAD 150)
+    expect([14999, 15000, 15001].map((v) => q(v, 'courier').totals.duty)).toEqual([0, 0, 1200]);
+    expect(q(3000, 'postal').totals.duty).toBe(240); // postal: CAD 20 threshold
+  });
+  it('CH mail-order rule: a registered seller charges Swiss VAT even below CHF 5 of tax', () => {
+    const q = quoteLandedCost(data, { destinationCountry: 'CH', originCountry: 'DE', date: '2026-11-21', saleCurrency: 'CHF', incoterm: 'DDP', registrations: { CH_VAT: 'CHE-123' }, lines: [{ hsCode: '610910', quantity: 1, unitValue: 3000 }] });
+    expect(q.taxCollection.when).toBe('checkout');
+    expect(q.totals.tax).toBe(243);
+  });
+});

@@ -2,9 +2,10 @@
 // and hands plain objects to the pure compiler.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { compileLandedCostData, type LandedCostData, type RawLandedCostData } from './compile.ts';
 
-export const DEFAULT_DATA_DIR = new URL('../../../data/', import.meta.url).pathname;
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL('../../../data/', import.meta.url));
 
 export const TARIFF_FILES = ['us-hts-2026-rev10.json', 'us-ch99-2026-rev10.json', 'gb-ukgt-2021.json', 'eu-cet-2020.json', 'jp-tariff-2026-07-09.json'];
 

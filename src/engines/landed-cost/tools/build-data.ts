@@ -4,10 +4,11 @@
 // Run: npx tsx src/engines/landed-cost/tools/build-data.ts [sharedDataDir]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 
 const shared = process.argv[2] ?? '/work/shared/data';
-const out = new URL('../../../../data/tariffs/', import.meta.url).pathname;
+const out = fileURLToPath(new URL('../../../../data/tariffs/', import.meta.url));
 
 type Row = Record<string, string>;
 const readCsv = (p: string): Row[] => parse(readFileSync(join(shared, p)), { columns: true, bom: true });
