@@ -221,6 +221,15 @@ describe('Karrio unified model (karrio/*.json)', () => {
     const state = foldShipmentState(r.events);
     expect(state).toMatchObject({ status: 'on_hold', stage: 'import_customs', customs: 'inspection', hasAssumedTimes: true });
   });
+  it('an event without a normalised status falls back to the Karrio connector table of its carrier', () => {
+    const response = structuredClone(fixture('karrio/tracking-response.constructed.json'));
+    for (const event of response.tracking.events) event.status = '';
+    const r = mapKarrioTracking(response, tables);
+    // dhl_express: PU → picked_up, DF → in_transit, AF → in_transit, OH → on_hold (Karrio's table)
+    expect(r.events.map((e) => e.status)).toEqual(['picked_up', 'in_transit', 'in_transit', 'on_hold']);
+    response.tracking.carrier_name = 'not_a_connector';
+    expect(mapKarrioTracking(response, tables).events.map((e) => e.status)).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
+  });
   it('carrier-integrations subset: the carriers we map advertise Tracking', () => {
     const carriers = fixture('karrio/carrier-integrations.subset.json').carriers;
     expect(carriers).toHaveLength(52);

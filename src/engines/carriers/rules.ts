@@ -58,9 +58,13 @@ export function statusFor(tables: TrackingTables, carrier: string, codes: Array<
     const hit = overrides[code] ?? overrides[code.toLowerCase()] ?? overrides[code.toUpperCase()];
     if (isTrackingStatus(hit)) return hit;
   }
-  const karrio = rules?.karrioConnector ? tables.karrio.connectors[rules.karrioConnector]?.TrackingStatus : undefined;
+  // Carriers without Tradelane rules fall back to Karrio's connector of the same name (exact match),
+  // so any of Karrio's 27 tables works for events arriving through Karrio or CSV uploads.
+  const connector = rules ? rules.karrioConnector : carrier;
+  const match = rules?.match ?? 'exact_ci';
+  const karrio = connector ? tables.karrio.connectors[connector]?.TrackingStatus : undefined;
   if (karrio) {
-    if (rules!.match === 'exact_ci') {
+    if (match === 'exact_ci') {
       for (const code of candidates) {
         for (const [status, list] of Object.entries(karrio)) {
           if (isTrackingStatus(status) && list.some((entry) => entry.toLowerCase() === code.toLowerCase())) return status;
@@ -106,7 +110,8 @@ function keywordRules(rules: TradelaneTrackingRules['keywordStages']) {
 
 /** Karrio TrackingIncidentReason for exception codes (only consulted for exception-like events). */
 export function reasonFor(tables: TrackingTables, carrier: string, codes: Array<string | null | undefined>): string | null {
-  const connector = tables.rules.carriers[carrier]?.karrioConnector;
+  const rules = tables.rules.carriers[carrier];
+  const connector = rules ? rules.karrioConnector : carrier;
   const reasons = connector ? tables.karrio.connectors[connector]?.TrackingIncidentReason : undefined;
   if (!reasons) return null;
   for (const code of codes) {
