@@ -165,11 +165,13 @@ export async function createTransfersOrThrow(tx: Executor, inputs: TransferInput
 }
 
 /** Job: void a pending transfer whose timeout passed (no-op when it was posted or voided meanwhile). */
-export async function expirePendingTransfer(db: Db, transferId: string, now = Date.now()): Promise<TransferResult | null> {
+export async function expirePendingTransfer(db: Db, transferId: string, opts: { now?: number; scheduled?: boolean } = {}): Promise<TransferResult | null> {
+  const now = opts.now ?? Date.now();
   return db.transaction(async (tx) => {
     const p = await tx.maybeOne(`SELECT pending_status, timeout_at FROM ledger_transfers WHERE id = $1 AND kind = 'pending'`, [transferId]);
     if (!p || p.pending_status !== 'pending') return null;
-    if (p.timeout_at && new Date(p.timeout_at).getTime() > now) throw new Error('pending transfer not yet due'); // retried later
+    // The job runner claims the job only once its run_at (= timeout_at) has passed on its clock.
+    if (!opts.scheduled && p.timeout_at && new Date(p.timeout_at).getTime() > now) throw new Error('pending transfer not yet due');
     const [r] = await createTransfers(tx, [{ id: `${transferId}.expire`, kind: 'expire_pending', pendingId: transferId, reason: 'pending transfer timed out' }], now);
     return r;
   });

@@ -15,7 +15,7 @@ export const ledgerModule: TradelaneModule = {
   migrations: ledgerMigrations,
   routes: ledgerRoutes,
   jobs: (s: Services) => ({
-    'ledger.pending.expire': async (job, db) => { await expirePendingTransfer(db, job.payload.transferId); },
+    'ledger.pending.expire': async (job, db) => { await expirePendingTransfer(db, job.payload.transferId, { scheduled: true }); },
     'ledger.escrow.auto_release': autoReleaseJob(s) as any,
     'ledger.sandbox.deliver': sandboxDeliveryJob(s) as any,
   }),
