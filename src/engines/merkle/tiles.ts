@@ -7,7 +7,15 @@
 // current tree size is "partial" with width W = floor(size / 256^L) mod 256, path suffix `.p/W`.
 import { HASH_SIZE, nodeHash } from './hash.ts';
 import { parseUint64Decimal } from './encoding.ts';
-import { splitStoredHashIndex, storedHashCount, storedHashIndex, type HashReader } from './stored.ts';
+import {
+  consistencyProofIndexes,
+  inclusionProofIndexes,
+  splitStoredHashIndex,
+  storedHashCount,
+  storedHashIndex,
+  treeHashIndexes,
+  type HashReader,
+} from './stored.ts';
 
 export const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 256;
@@ -207,6 +215,21 @@ export function tilesForStoredHashes(size: number, storedIndexes: readonly numbe
     if (!seen.has(key)) seen.set(key, { level: tile.level, index: tile.index, width: tileWidthAt(tile.level, tile.index, size) });
   }
   return [...seen.values()];
+}
+
+/** Tiles a client must fetch to build the inclusion proof of leaf `index` at tree size `size`. */
+export function tilesForInclusionProof(index: number, size: number): Tile[] {
+  return tilesForStoredHashes(size, inclusionProofIndexes(index, size));
+}
+
+/** Tiles a client must fetch to build the consistency proof from size1 to size2. */
+export function tilesForConsistencyProof(size1: number, size2: number): Tile[] {
+  return size1 === size2 ? [] : tilesForStoredHashes(size2, consistencyProofIndexes(size1, size2));
+}
+
+/** Tiles needed to compute the tree head of a tree of `size` leaves. */
+export function tilesForTreeHash(size: number): Tile[] {
+  return tilesForStoredHashes(size, treeHashIndexes(size));
 }
 
 /**
