@@ -12,6 +12,7 @@ export {
 } from './check.ts';
 export { diffRuleSets, needsRecheck, type RuleSetDiff, type RuleChange } from './diff.ts';
 export { validateRuleSets } from './validate.ts';
+export { suggestAttributes, type AttributeHint, type AttributeHints } from './hints.ts';
 export type {
   Product,
   ProductAttributes,

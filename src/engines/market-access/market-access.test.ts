@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { loadMarketRuleSets } from './load.ts';
+import { loadAttributeHints, loadMarketRuleSets } from './load.ts';
 import {
   checkMarketAccess,
   diffRuleSets,
   needsRecheck,
+  suggestAttributes,
   validateRuleSets,
   type Certificate,
   type MarketAccessResult,
@@ -216,5 +217,24 @@ describe('rule versions', () => {
     expect(needsRecheck({ hsCode: '170410', originCountry: 'US', attributes: {} }, 'SG', d)).toBe(true);
     expect(needsRecheck({ ...hoodie, attributes: { magnet: true } }, 'KR', d)).toBe(true);
     expect(diffRuleSets(rules, clone())).toMatchObject({ added: [], removed: [], changed: [], markets: [] });
+  });
+});
+
+describe('attribute suggestions from the HS code', () => {
+  const hints = loadAttributeHints();
+  it('pre-fills flags that decide market-access rules, with reasons', () => {
+    const phone = suggestAttributes('8517.13', hints);
+    expect(phone.attributes).toMatchObject({ radioEquipment: true, electrical: true, lithiumBattery: 'UN3481' });
+    expect(phone.reasons[0].zh).toMatch(/锂离子电池/);
+    expect(suggestAttributes('850760', hints).attributes.lithiumBattery).toBe('UN3480');
+    expect(suggestAttributes('950300', hints).attributes).toEqual({ childrens: true });
+    expect(suggestAttributes('330410', hints).attributes.cosmetic).toBe(true);
+    expect(suggestAttributes('090230', hints).attributes.food).toBe(true);
+    expect(suggestAttributes('611020', hints)).toEqual({ attributes: {}, reasons: [] });
+  });
+
+  it('suggested flags feed straight into checkMarketAccess', () => {
+    const product: Product = { hsCode: '851713', originCountry: 'CN', attributes: suggestAttributes('851713', hints).attributes };
+    expect(ids(check(product, 'US').conditions)).toEqual(expect.arrayContaining(['US-FCC-RADIO', 'ALL-LIB-UN3481']));
   });
 });
