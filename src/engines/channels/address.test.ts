@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkPostcode, isIsoCountry, normaliseCountry, normalisePhone } from './index';
+import { checkPostcode, isIsoCountry, mapShopifyOrder, mapWooCommerceOrder, normaliseCountry, normalisePhone, validateAddress } from './index';
+import { fixture } from './_fixtures';
 import { loadPostcodeTable } from './load';
 
 const table = loadPostcodeTable();
@@ -46,5 +47,25 @@ describe('country and phone', () => {
     expect(normalisePhone('138 0013 8000', 'CN')).toMatchObject({ ok: true, e164: '+8613800138000', valid: true });
     expect(normalisePhone('12', 'US')).toMatchObject({ ok: false });
     expect(normalisePhone('', 'US')).toEqual({ ok: false, reason: 'empty' });
+  });
+});
+
+describe('validateAddress on mapped fixture addresses', () => {
+  it('the Shopify sample ship-to is complete but its 555 phone is not a real number', () => {
+    const order = mapShopifyOrder(fixture('shopify/sdk-fixture.order.json'));
+    expect(order.ok && validateAddress(order.value.shipTo!, table)).toEqual([{ field: 'phone', code: 'not_valid', message: 'phone +15556251199 is possible but not a valid number' }]);
+  });
+  it('the WooCommerce sample ship-to passes', () => {
+    const order = mapWooCommerceOrder(fixture('woocommerce/order.retrieve.response.json'));
+    expect(order.ok && validateAddress(order.value.shipTo!, table)).toEqual([]);
+  });
+  it('reports every problem', () => {
+    expect(validateAddress({ name: '', line1: '', city: 'Berlin', postcode: '1011', country: 'DE', phone: '12' }, table).map((i) => [i.field, i.code])).toEqual([
+      ['name', 'required'],
+      ['line1', 'required'],
+      ['postcode', 'pattern_mismatch'],
+      ['phone', 'not_possible'],
+    ]);
+    expect(validateAddress({ name: 'A', line1: 'B', city: 'C', country: 'UK' }, table)).toMatchObject([{ field: 'country', code: 'not_iso' }]);
   });
 });

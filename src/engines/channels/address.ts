@@ -77,3 +77,38 @@ export function normalisePhone(raw: string | null | undefined, defaultCountry?: 
   if (!parsed.isPossible()) return { ok: false, reason: 'not_possible' };
   return { ok: true, e164: parsed.number, country: parsed.country, valid: parsed.isValid() };
 }
+
+export interface AddressIssue {
+  field: 'country' | 'postcode' | 'phone' | 'line1' | 'city' | 'name';
+  code: string;
+  message: string;
+}
+
+/**
+ * Check a normalised ship-to address: ISO country, postcode shape for that country, E.164 phone,
+ * and the lines a carrier label cannot do without. Returns [] when nothing is wrong.
+ * A `no_rule` postcode result is not an issue (we cannot judge that country).
+ */
+export function validateAddress(
+  address: { name: string; line1: string; city: string; postcode?: string; country: string; phone?: string },
+  table: PostcodeTable,
+): AddressIssue[] {
+  const issues: AddressIssue[] = [];
+  if (!address.name.trim()) issues.push({ field: 'name', code: 'required', message: 'recipient name is empty' });
+  if (!address.line1.trim()) issues.push({ field: 'line1', code: 'required', message: 'first address line is empty' });
+  if (!address.city.trim()) issues.push({ field: 'city', code: 'required', message: 'city is empty' });
+  if (!isIsoCountry(address.country)) {
+    issues.push({ field: 'country', code: 'not_iso', message: `"${address.country}" is not an ISO 3166-1 alpha-2 code` });
+    return issues;
+  }
+  const postcode = checkPostcode(address.country, address.postcode, table);
+  if (!postcode.ok && postcode.reason !== 'no_rule') {
+    issues.push({ field: 'postcode', code: postcode.reason, message: `postcode "${address.postcode ?? ''}" does not fit ${address.country} (e.g. ${postcode.expected ?? '?'})` });
+  }
+  if (address.phone) {
+    const phone = normalisePhone(address.phone, address.country);
+    if (!phone.ok) issues.push({ field: 'phone', code: phone.reason, message: `phone "${address.phone}" cannot be read as E.164` });
+    else if (!phone.valid) issues.push({ field: 'phone', code: 'not_valid', message: `phone ${phone.e164} is possible but not a valid number` });
+  }
+  return issues;
+}

@@ -58,6 +58,8 @@ export {
   normaliseCountry,
   normalisePhone,
   normalisePostcode,
+  validateAddress,
+  type AddressIssue,
   type PhoneResult,
   type PostcodeCheck,
   type PostcodeRule,
