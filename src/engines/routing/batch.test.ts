@@ -141,3 +141,16 @@ describe('scenario: US demand spike as a batch on the demo network', () => {
     expect(h.totalCost).toBeGreaterThanOrEqual(e.totalCost - 1e-6);
   });
 });
+
+describe('batch resources', () => {
+  it('lane room is the tighter of the remaining day and week capacity', () => {
+    const warehouses = warehousesWith({ 'wh-cn-szx': { 'EARBUDS-X1': 100 } });
+    const order: Order = { id: 'o1', destination: { country: 'US', postcode: '10001' }, lines: [{ sku: 'EARBUDS-X1', quantity: 1 }], incoterm: 'DDP', currency: 'USD' };
+    // Pacific Line: 8,000 kg/day, 40,000 kg/week, 6,000 parcels/day.
+    const problem = buildBatchProblem([order], context(warehouses, { capacityUsage: { 'ln-line-cn-us': { dayKg: 1000, weekKg: 38_500, dayParcels: 10 } } }));
+    const cap = (key: string) => problem.resources.find((r) => r.key === key)!.capacity;
+    expect(cap('kg:ln-line-cn-us')).toBe(1_500_000); // week: 40,000 − 38,500 kg < day: 7,000 kg
+    expect(cap('parcels:ln-line-cn-us')).toBe(5990);
+    expect(cap('stock:wh-cn-szx|EARBUDS-X1')).toBe(100);
+  });
+});

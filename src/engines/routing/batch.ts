@@ -47,7 +47,7 @@ export interface BuildBatchOptions {
   /** Keep the K best candidates per order (default 6). Both solvers see the same options. */
   maxCandidatesPerOrder?: number;
   unallocatedPenalty?: number; // default 1000
-  /** Lane capacity for this batch; default: each lane's perDayKg / perDayParcels minus ctx.capacityUsage. */
+  /** Lane capacity for this batch; default: the tighter of each lane's day and week limits minus ctx.capacityUsage. */
   laneCapacity?: Record<string, { grams?: number; parcels?: number }>;
 }
 
@@ -71,13 +71,18 @@ export function buildBatchProblem(orders: readonly Order[], ctx: RoutingContext,
   };
   const warehouseById = new Map(ctx.warehouses.map((w) => [w.id, w]));
   const laneById = new Map(ctx.lanes.map((l) => [l.id, l]));
+  // A batch is one day's dispatch: a lane's room is the tighter of what is left of its day and its week.
   const laneCap = (laneId: string, kind: 'grams' | 'parcels'): number | undefined => {
     const given = options.laneCapacity?.[laneId];
     if (given) return given[kind];
-    const lane = laneById.get(laneId)!;
+    const cap = laneById.get(laneId)!.capacity;
     const used = ctx.capacityUsage?.[laneId];
-    if (kind === 'grams') return lane.capacity?.perDayKg !== undefined ? Math.max(0, lane.capacity.perDayKg - (used?.dayKg ?? 0)) * 1000 : undefined;
-    return lane.capacity?.perDayParcels !== undefined ? Math.max(0, lane.capacity.perDayParcels - (used?.dayParcels ?? 0)) : undefined;
+    const left = (limit: number | undefined, usedSoFar: number | undefined) => (limit === undefined ? Infinity : Math.max(0, limit - (usedSoFar ?? 0)));
+    const room =
+      kind === 'grams'
+        ? Math.min(left(cap?.perDayKg, used?.dayKg), left(cap?.perWeekKg, used?.weekKg)) * 1000
+        : Math.min(left(cap?.perDayParcels, used?.dayParcels), left(cap?.perWeekParcels, used?.weekParcels));
+    return Number.isFinite(room) ? Math.floor(room) : undefined;
   };
   const batchCtx: RoutingContext = { ...ctx, considerSplits: 'always', capacityUsage: undefined };
   const out: BatchProblem['orders'] = [];

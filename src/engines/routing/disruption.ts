@@ -1,6 +1,7 @@
 // Disruptions: suspend lanes matching a description (a corridor such as the Red Sea, a provider,
 // a region, a mode) and re-route the unshipped allocations that used them.
 import { routeOrder, type Candidate, type Order, type RoutingContext, type Warehouse } from './route.ts';
+import { daysBetween } from './dates.ts';
 import type { Lane, Mode } from './types.ts';
 
 export interface Disruption {
@@ -66,8 +67,6 @@ export interface DisruptionReport {
   warehouses: Warehouse[];
 }
 
-const dayDiff = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
-
 /**
  * Suspend the disrupted lanes and re-route every UNSHIPPED allocation that used one.
  * `ctx.warehouses` is the stock still free (allocated units already deducted); an affected
@@ -105,7 +104,7 @@ export function rerouteAfterDisruption(allocations: readonly Allocation[], ctx: 
       before,
       after: { candidateId: w.id, landedCostMinor: w.landedCostMinor, deliveryDate: w.deliveryDate, score: w.score, laneIds: w.parts.flatMap((p) => p.legs.map((l) => l.laneId)) },
       costDeltaMinor: w.landedCostMinor - a.candidate.landedCostMinor,
-      deliveryDelayDays: dayDiff(a.candidate.deliveryDate, w.deliveryDate),
+      deliveryDelayDays: daysBetween(a.candidate.deliveryDate, w.deliveryDate),
       scoreDelta: w.score - a.candidate.score,
     });
   }

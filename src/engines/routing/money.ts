@@ -28,24 +28,33 @@ export function divCeil(numerator: number, denominator: number): number {
 
 /**
  * Exchange rates into one objective currency: `rates[CUR]` = units of the objective currency per
- * ONE MAJOR unit of CUR (e.g. { EUR: 1.08 } when the objective currency is USD).
+ * ONE MAJOR unit of CUR (e.g. { EUR: 1.08 } when the objective currency is USD). Rates are used to
+ * 8 decimal places.
  */
 export interface FxTable {
   objectiveCurrency: string;
   rates: Record<string, number>;
 }
 
+const RATE_SCALE = 100_000_000n; // rates are taken to 8 decimals
+
 /**
  * Convert minor units of `currency` into minor units of the objective currency.
- * Rounding: half-up to the objective currency's minor unit (single rounding at the end).
- * Returns undefined when no rate is known.
+ * Exact integer arithmetic (BigInt) on the rate scaled to 8 decimals; one rounding at the end,
+ * half away from zero, to the objective currency's minor unit. Undefined when no rate is known.
  */
 export function convertMinor(amountMinor: number, currency: string, fx: FxTable): number | undefined {
   if (currency === fx.objectiveCurrency) return amountMinor;
   const rate = fx.rates[currency];
-  if (rate === undefined || !(rate > 0)) return undefined;
-  const fromExp = minorUnitExponent(currency);
-  const toExp = minorUnitExponent(fx.objectiveCurrency);
-  const value = (amountMinor / 10 ** fromExp) * rate * 10 ** toExp;
-  return Math.sign(value) * Math.floor(Math.abs(value) + 0.5);
+  if (rate === undefined || !(rate > 0) || !Number.isFinite(rate)) return undefined;
+  const scaledRate = BigInt(Math.round(rate * 1e8));
+  const fromExp = BigInt(minorUnitExponent(currency));
+  const toExp = BigInt(minorUnitExponent(fx.objectiveCurrency));
+  const numerator = BigInt(assertSafeMinor(amountMinor, 'amount to convert')) * scaledRate * 10n ** toExp;
+  const denominator = RATE_SCALE * 10n ** fromExp;
+  const negative = numerator < 0n;
+  const abs = negative ? -numerator : numerator;
+  const q = abs / denominator;
+  const rounded = 2n * (abs - q * denominator) >= denominator ? q + 1n : q;
+  return assertSafeMinor(Number(negative ? -rounded : rounded), 'converted amount');
 }

@@ -135,3 +135,15 @@ describe('properties', () => {
     );
   });
 });
+
+describe('FX conversion (exact, half away from zero)', () => {
+  it('converts between currencies with different minor units without floats', async () => {
+    const { convertMinor } = await import('./money.ts');
+    const fx = { objectiveCurrency: 'USD', rates: { EUR: 1.08, JPY: 0.0067, KWD: 3.25 } };
+    expect(convertMinor(624, 'EUR', fx)).toBe(674); // 6.24 × 1.08 = 6.7392 → 6.74
+    expect(convertMinor(1000, 'JPY', fx)).toBe(670); // ¥1,000 × 0.0067 = 6.70
+    expect(convertMinor(1005, 'KWD', fx)).toBe(327); // 1.005 KWD × 3.25 = 3.26625 → 3.27
+    expect(convertMinor(-624, 'EUR', fx)).toBe(-674);
+    expect(convertMinor(100, 'GBP', fx)).toBeUndefined();
+  });
+});

@@ -3,7 +3,7 @@
 import { addDays, daysBetween } from './dates.ts';
 import { legEmissionsKg, type EmissionFactors } from './emissions.ts';
 import { convertMinor, divRoundHalfUp, minorUnitExponent, type FxTable } from './money.ts';
-import { estimateTransit, isExclusion, quoteLane } from './quote.ts';
+import { isExclusion, quoteLane } from './quote.ts';
 import type { BatteryUnNumber, CapacityUsage, Exclusion, Incoterm, Lane, LaneQuote, Parcel, Shipment } from './types.ts';
 
 export interface Product {
@@ -559,6 +559,3 @@ export function routeOrder(order: Order, ctx: RoutingContext, laneIndex?: LaneIn
   }
   return { orderId: order.id, candidates: unique, winner: unique[0], explanation: explain(unique[0]!, unique[1]), excluded };
 }
-
-/** Transit estimate helper re-exported for callers building their own paths. */
-export { estimateTransit };
