@@ -162,3 +162,34 @@ describe('classification assistant', () => {
     expect(classifyProduct(index, 'xyzzy qwerty').headings).toEqual([]);
   });
 });
+
+describe('shipped data integrity', () => {
+  it('eval set: every label is an HS 2022 leaf, every item cites its ruling, zh items are translations sharing the split', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { HS_DATA_DIR, loadGlossary } = await import('./load.ts');
+    const items = readFileSync(HS_DATA_DIR + 'eval/rulings.jsonl', 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(items.length).toBeGreaterThanOrEqual(150);
+    const byRuling = new Map<string, { split: string }>();
+    for (const it of items) {
+      expect(validateHsCode(nom, it.hs6)).toMatchObject({ valid: true, isLeaf: true });
+      expect(it.heading).toBe(it.hs6.slice(0, 4));
+      expect(it.source).toMatch(/CBP ruling (NY|HQ) /);
+      expect(it.url).toMatch(/^https?:\/\//);
+      expect(['dev', 'heldout']).toContain(it.split);
+      if (it.lang === 'zh') {
+        expect(it.translated_from).toBeTruthy();
+        expect(it.title).toMatch(/[\u4e00-\u9fff]/);
+      }
+      const prev = byRuling.get(it.ruling);
+      if (prev) expect(it.split).toBe(prev.split);
+      else byRuling.set(it.ruling, it);
+    }
+    const heldout = items.filter((i) => i.split === 'heldout').length / items.length;
+    expect(heldout).toBeGreaterThan(0.2);
+    expect(heldout).toBeLessThan(0.4);
+    // glossary: residual subheadings exist; zh entries all translate to something
+    const g = loadGlossary();
+    for (const code of Object.values(g.residuals ?? {})) expect(validateHsCode(nom, code)).toMatchObject({ valid: true, isLeaf: true });
+    for (const v of Object.values(g.zh)) expect(v.trim().length).toBeGreaterThan(0);
+  });
+});

@@ -238,3 +238,15 @@ describe('attribute suggestions from the HS code', () => {
     expect(ids(check(product, 'US').conditions)).toEqual(expect.arrayContaining(['US-FCC-RADIO', 'ALL-LIB-UN3481']));
   });
 });
+
+describe('rule HS prefixes exist in HS 2022', () => {
+  it('every 2/4/6-digit prefix used by a rule or hint is a real HS 2022 code', async () => {
+    const { readFileSync } = await import('node:fs');
+    const csv = readFileSync(new URL('../../../data/hs/hs.csv', import.meta.url), 'utf8');
+    const codes = new Set(csv.split('\n').slice(1).map((l) => l.split(',')[1]).filter(Boolean));
+    const prefixes = rules.flatMap((s) => s.rules.flatMap((r) => r.match.flatMap((m) => [...(m.hsPrefixes ?? []), ...(m.excludeHsPrefixes ?? [])])));
+    prefixes.push(...loadAttributeHints().hints.flatMap((h) => h.hsPrefixes));
+    const unknown = prefixes.filter((p) => !codes.has(p));
+    expect(unknown).toEqual([]);
+  });
+});
