@@ -6,8 +6,11 @@
 //   2. BM25 over one document per declarable leaf (6-digit subheading, or a heading without
 //      subheadings). A document's fields are weighted: the subheading's own text 1.0, its
 //      heading's text 0.3, the chapter's text 0.3 (BM25F-style weighted term frequencies).
+//      A material the title names also puts that material's residual subheading ("other
+//      articles of plastics") just below the best match.
 //   3. Headings are ranked by their best subheading. Every result lists the query words that
-//      matched it and how (direct word, English glossary, Chinese glossary).
+//      matched it and how (direct word, English glossary, Chinese glossary, material).
+// Weights and why each exists: ClassifierParams below.
 
 import type { HsNomenclature, HsNode, HsSection } from './nomenclature.ts';
 import { CJK, segmentChinese, stem, stripExclusions, terms, words, isStopword } from './text.ts';
@@ -258,8 +261,8 @@ export function analyseQuery(index: ClassifierIndex, text: string): AnalysedQuer
     }
   }
   flushLatin();
-  // Merge duplicates: keep the highest weight per term (a word repeated by glossary and seller
-  // should not count twice), remember every source for the explanation.
+  // Merge duplicates: keep the highest-weighted occurrence of each term (a word given both by
+  // the seller and by the glossary must not count twice); its source is the one explained.
   const merged = new Map<string, QueryTerm>();
   for (const t of out) {
     const prev = merged.get(t.term);
