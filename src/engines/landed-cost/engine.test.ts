@@ -47,6 +47,7 @@ describe('input errors name the field', () => {
     expect(inputError(() => quoteLandedCost(data, us({ shipping: -5 }))).field).toBe('shipping');
     expect(inputError(() => quoteLandedCost(data, us({ lines: [] }))).field).toBe('lines');
     expect(inputError(() => quoteLandedCost(data, us({ date: '2026-13-45' }))).field).toBe('date');
+    expect(inputError(() => quoteLandedCost(data, us({ date: '2026-02-30' }))).field).toBe('date');
     expect(inputError(() => quoteLandedCost(data, us({ incoterm: 'EXW' as 'DAP' }))).field).toBe('incoterm');
     expect(inputError(() => quoteLandedCost(data, us({ saleCurrency: 'XYZ' }))).field).toBe('saleCurrency');
     expect(inputError(() => quoteLandedCost(data, us({ lines: [{ hsCode: '6109100012', quantity: 1, unitValue: 1, unitWeightKg: -2 }] }))).field).toBe('lines[0].unitWeightKg');

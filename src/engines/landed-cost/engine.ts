@@ -2,7 +2,7 @@
 // `input`. Money is integer minor units throughout; each rounding step names its mode.
 // Hot-path notes: rules in force are resolved once per (market, date, currencies, FX snapshot) in
 // plan.ts; per line we do Map lookups, integer arithmetic and a handful of small result objects.
-import { inForce, resolveTariffLine, type Dated, type LandedCostData, type RuleRef, type TariffEntry } from './compile.ts';
+import { inForce, resolveTariffLine, type LandedCostData, type RuleRef, type TariffEntry } from './compile.ts';
 import { LandedCostInputError } from './errors.ts';
 import { convert, type FxFactor } from './fx.ts';
 import { assertMinorUnits, formatPercent, majorToMinor, minorUnitExponent, mulDivRound, PCT_DEN, percentToParts, roundToStep, type RoundingMode } from './money.ts';

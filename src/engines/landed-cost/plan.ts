@@ -110,7 +110,8 @@ export function getPlan(data: LandedCostData, m: CompiledMarket, dest: string, s
 }
 
 function buildPlan(data: LandedCostData, m: CompiledMarket, dest: string, sub: string | undefined, date: string, saleCur: string, fx: FxSnapshot | undefined): Plan {
-  if (Number.isNaN(Date.parse(date + 'T00:00:00Z'))) throw new LandedCostInputError('date', 'must be a valid ISO date yyyy-mm-dd');
+  const ms = Date.parse(date + 'T00:00:00Z');
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== date) throw new LandedCostInputError('date', 'must be a valid calendar date yyyy-mm-dd');
   const destCur = m.memberCurrencies?.[dest] ?? m.currency;
   const valuation = inForce(m.valuation, date);
   if (!valuation) throw new LandedCostInputError('date', `no customs valuation rule for ${m.code} in force on ${date}`);
