@@ -205,7 +205,7 @@ export interface LandedCostData {
   markets: Map<string, CompiledMarket>;
   /** destination country -> market code (EU member states -> EU) */
   countryToMarket: Map<string, string>;
-  ch99: Map<string, { kind: string; pct: number | null; description: string }>;
+  ch99: Map<string, { kind: string; pct: number | null; description: string; from: string; to: string }>;
   ch99Meta: { id: string; asOf: string; source: string };
   hs: { changed: Map<string, string>; relationship: Map<string, string>; hs2022: Set<string>; asOf: string; source: string };
   tariffs: Map<string, CompiledTariff>;
@@ -262,6 +262,13 @@ function compileMarket(code: string, m: any, tariffs: Map<string, CompiledTariff
   };
 }
 
+/** "January 1, 2026" -> "2026-01-01", shifted by `days`. */
+function usDate(text: string, days: number): string {
+  const ms = Date.parse(`${text} 00:00:00 UTC`);
+  if (Number.isNaN(ms)) return days < 0 ? '9999-12-31' : '0000-01-01';
+  return new Date(ms + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 export function compileLandedCostData(raw: RawLandedCostData): LandedCostData {
   const tariffs = new Map<string, CompiledTariff>();
   const marketsRaw = raw.markets.markets;
@@ -280,9 +287,15 @@ export function compileLandedCostData(raw: RawLandedCostData): LandedCostData {
     if (code === 'EU') for (const ms of Object.keys(cm.memberCurrencies ?? {})) countryToMarket.set(ms, 'EU');
     else countryToMarket.set(code, code);
   }
-  const ch99 = new Map<string, { kind: string; pct: number | null; description: string }>();
+  const ch99 = new Map<string, { kind: string; pct: number | null; description: string; from: string; to: string }>();
   const c99 = raw.tariffs['us-ch99-2026-rev10'];
-  if (c99) for (const [h, [kind, pct, description]] of Object.entries<[string, number | null, string]>(c99.headings)) ch99.set(h, { kind, pct, description });
+  // Heading texts carry their own validity ("effective with respect to entries on or after
+  // January 1, 2026, and before ..."): read it so a quote only applies headings in force that day.
+  if (c99) for (const [h, [kind, pct, description]] of Object.entries<[string, number | null, string]>(c99.headings)) {
+    const after = /on or after (\w+ \d{1,2}, \d{4})/.exec(description);
+    const before = /\bbefore (\w+ \d{1,2}, \d{4})/.exec(description);
+    ch99.set(h, { kind, pct, description, from: after ? usDate(after[1], 0) : '0000-01-01', to: before ? usDate(before[1], -1) : '9999-12-31' });
+  }
   return {
     markets, countryToMarket, ch99, tariffs,
     ch99Meta: { id: c99?.id ?? 'none', asOf: c99?.as_of ?? '', source: c99?.source ?? '' },

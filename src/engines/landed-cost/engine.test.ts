@@ -188,6 +188,11 @@ describe('origin: preferences, column 2, Section 301', () => {
     expect(q('RU', false).totals.duty).toBe(9000);
     expect(q('RU', false).lines[0].duty.components[0].kind).toBe('column2');
   });
+  it('Section 301 headings apply only in their own validity window (9903.91.06 from 2026-01-01)', () => {
+    const q = (date: string) => quoteLandedCost(data, us({ originCountry: 'CN', date, lines: [{ hsCode: '8507600090', quantity: 1, unitValue: 10000 }] })).lines[0].duty.components.find((c) => c.kind === 'additional')!.explanation.rate;
+    expect(q('2025-12-31')).toBe('+7.5% (9903.88.15)');
+    expect(q('2026-01-01')).toBe('+25% (9903.91.06)');
+  });
   it('Section 301 on China-origin goods, flagged for review', () => {
     const q = quoteLandedCost(data, us({ originCountry: 'CN' }));
     expect(q.lines[0].duty.components.map((c) => [c.kind, c.amount])).toEqual([['mfn', 1650], ['additional', 750]]);

@@ -224,7 +224,7 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
         else if (e.ch99Refs) for (const ref of e.ch99Refs) {
           if (!ad.value.prefixes?.some((p) => ref.startsWith(p)) || ad.value.exclude?.includes(ref)) continue;
           const h = data.ch99.get(ref);
-          if (h && h.pct !== null && (pct === null || h.pct > pct)) { pct = h.pct; heading = ref; }
+          if (h && h.pct !== null && h.from <= date && date <= h.to && (pct === null || h.pct > pct)) { pct = h.pct; heading = ref; }
         }
         if (pct === null) continue;
         const parts = cachedPercent(pct, -1, 'ch99');
