@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretBox } from '../../src/kernel/crypto.ts';
 import { openPglite } from '../../src/kernel/db.ts';
 import { demoEmail, demoPassword, seedDemo } from '../../src/demo.ts';
+import { totp } from '../../src/modules/identity/totp.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,7 +33,7 @@ function tempDir(prefix: string) {
 
 beforeAll(async () => {
   // The server serves whatever web/dist holds, so make sure it is built from the current sources.
-  execFileSync(process.execPath, [join(root, 'scripts/ensure-web.mjs')], { cwd: root, stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'scripts/ensure-web.mjs')], { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
   expect(existsSync(join(root, 'web/dist/index.html'))).toBe(true);
 
   const dataDir = tempDir('tradelane-browser-');
@@ -183,6 +184,51 @@ describe('console', () => {
     expect((await secret.textContent())!.trim()).toMatch(/^whsec_/);
     await page.getByRole('link', { name: 'http://127.0.0.1:9/hooks' }).click();
     await page.getByRole('heading', { level: 2, name: 'Delivery log' }).waitFor();
+    await page.close();
+  });
+  it('signs up with an organisation kind, turns on two-factor and signs in with a TOTP code', async () => {
+    const page = await newPage();
+    await page.goto(`${baseUrl}/signup`);
+    await chooseLanguage(page, 'en');
+    await page.getByLabel('Your name').fill('Ada Supplier');
+    await page.getByLabel('E-mail').fill('ada@example.com');
+    await page.getByLabel('Password').fill('short');
+    await page.getByLabel('Organisation name').fill('Ada Components Ltd');
+    await page.getByLabel('Organisation type').selectOption('supplier');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    // The server's password rule comes back next to the password field.
+    await page.locator('.field-invalid').getByLabel('Password').waitFor();
+    await page.getByLabel('Password').fill('a-long-enough-password');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Welcome, Ada Supplier' }).waitFor();
+    await expect(page.locator('select[name="organisation"] option:checked').textContent()).resolves.toContain('Ada Components Ltd — Supplier');
+
+    // Two-factor setup shows the otpauth URI as text and as a QR code.
+    await page.goto(`${baseUrl}/profile`);
+    await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+    const uri = (await page.getByTestId('otpauth-uri').textContent())!;
+    expect(uri).toMatch(/^otpauth:\/\/totp\/Tradelane:ada%40example\.com\?secret=[A-Z2-7]+/);
+    await expect(page.getByRole('img', { name: 'QR code for your authenticator app' }).getAttribute('src')).resolves.toMatch(/^data:image\/png;base64,/);
+    const secret = new URL(uri).searchParams.get('secret')!;
+    await page.getByLabel('6-digit code').fill(totp(secret));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.getByText('Two-factor sign-in is on.').first().waitFor();
+
+    // Signing in now asks for the code.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('input[name="email"]').waitFor();
+    await page.locator('input[name="email"]').fill('ada@example.com');
+    await page.locator('input[name="password"]').fill('a-long-enough-password');
+    await page.locator('form button[type="submit"]').click();
+    await page.getByRole('heading', { name: 'Two-factor verification' }).waitFor();
+    await page.getByLabel('6-digit code').fill('000000' === totp(secret) ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Verify' }).click();
+    await page.getByRole('alert').filter({ hasText: /wrong or expired/ }).waitFor();
+    await page.getByLabel('6-digit code').fill(totp(secret));
+    await page.getByRole('button', { name: 'Verify' }).click();
+    // Back where the user signed out from (the login page carried ?next=/profile).
+    await page.getByRole('heading', { level: 1, name: 'Your profile' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/profile');
     await page.close();
   });
 });

@@ -20,7 +20,10 @@ export function LanguageSwitcher({ compact }: { compact?: boolean }) {
   return (
     <label className={`lang-switch ${compact ? 'compact' : ''}`}>
       <span className="visually-hidden">{t('shell.language')}</span>
-      <span aria-hidden="true" className="lang-icon">文A</span>
+      <svg aria-hidden="true" focusable="false" className="lang-icon" viewBox="0 0 24 24" width="18" height="18" fill="none" stroke="currentColor" strokeWidth="1.8">
+        <circle cx="12" cy="12" r="9" />
+        <path d="M3 12h18M12 3c2.5 2.6 3.8 5.6 3.8 9s-1.3 6.4-3.8 9M12 3c-2.5 2.6-3.8 5.6-3.8 9s1.3 6.4 3.8 9" />
+      </svg>
       <select name="language" value={locale} onChange={(e) => void change(e.target.value as Locale)} aria-label={t('shell.language')}>
         {LOCALES.map((l) => (
           <option key={l.code} value={l.code} lang={l.code}>{l.label}</option>

@@ -20,6 +20,7 @@ export function OrgSwitcher() {
         <span className="visually-hidden">{t('shell.organisation')}</span>
         <select
           name="organisation"
+          dir="auto"
           aria-label={t('shell.organisation')}
           value={session.me.current_org_id ?? ''}
           disabled={action.pending}

@@ -97,7 +97,7 @@ export function AuditPage() {
 function show(value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'string') return value;
-  return JSON.stringify(value, null, 1);
+  return JSON.stringify(value);
 }
 
 /** A field-level diff { field: [before, after] } as a before/after table. */

@@ -175,7 +175,7 @@ function AttemptLog({ attempts }: { attempts: Attempt[] }) {
             {a.duration_ms !== null && <span className="muted small">{f.number(a.duration_ms)} ms</span>}
           </div>
           {a.error && <p className="field-error small">{a.error}</p>}
-          {a.response_body ? <pre className="response-body">{a.response_body}</pre> : <p className="muted small">{t('webhooks.emptyBody')}</p>}
+          {a.response_body ? <pre className="response-body">{a.response_body}</pre> : !a.error && <p className="muted small">{t('webhooks.emptyBody')}</p>}
         </li>
       ))}
     </ol>
