@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { loadHsEngineData, HS_DATA_DIR } from '../src/engines/hs/load.ts';
 import { classifyProduct } from '../src/engines/hs/index.ts';
 
-interface EvalItem { id: string; lang: 'en' | 'zh'; title: string; hs6: string; heading: string; split: 'dev' | 'heldout' }
+interface EvalItem { id: string; lang: 'en' | 'zh'; title: string; hs6: string; heading: string; split: 'dev' | 'heldout'; batch: 1 | 2 }
 
 const items: EvalItem[] = readFileSync(HS_DATA_DIR + 'eval/rulings.jsonl', 'utf8')
   .split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
@@ -41,11 +41,17 @@ for (const it of items) {
   const headings = r.headings.map((h) => h.code);
   const subs = r.subheadings.map((s) => s.code);
   const hit = { h1: headings[0] === it.heading, h3: headings.slice(0, 3).includes(it.heading), s1: subs[0] === it.hs6, s3: subs.slice(0, 3).includes(it.hs6) };
-  for (const key of [it.split, `${it.split}/${it.lang}`, 'all']) {
+  // dev = the items looked at while tuning (split dev, batch 1). Never tuned on: the held-out
+  // split, and batch 2 (rulings added after tuning stopped, whatever their split).
+  const tuned = it.split === 'dev' && it.batch === 1;
+  const keys = [tuned ? 'dev' : null, tuned ? `dev/${it.lang}` : null, it.split === 'heldout' ? 'heldout' : null,
+    it.split === 'heldout' ? `heldout/${it.lang}` : null, it.batch === 2 ? 'batch2' : null, tuned ? null : 'untuned',
+    tuned ? null : `untuned/${it.lang}`, 'all'].filter((k): k is string => k !== null);
+  for (const key of keys) {
     const t = tally(key);
     t.n++; if (hit.h1) t.h1++; if (hit.h3) t.h3++; if (hit.s1) t.s1++; if (hit.s3) t.s3++;
   }
-  if (verbose && !hit.h3) console.log(`miss ${it.split} ${it.id} [${it.hs6}] "${it.title}" → ${headings.slice(0, 3).join(',')} | ${subs.slice(0, 3).join(',')}`);
+  if (verbose && tuned && !hit.h3) console.log(`miss ${it.split} ${it.id} [${it.hs6}] "${it.title}" → ${headings.slice(0, 3).join(',')} | ${subs.slice(0, 3).join(',')}`);
 }
 
 const cpu = process.cpuUsage(cpuStart);
@@ -55,8 +61,9 @@ const pct = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times
 const rate = (x: number, n: number) => (n ? Math.round((1000 * x) / n) / 10 : 0);
 
 console.log(`HS classification assistant — ${items.length} items (CBP rulings; zh items are translations)`);
+console.log('dev = tuned on; heldout = held-out split; batch2 = rulings added after tuning stopped; untuned = all but dev');
 console.log('split          n   heading@1 heading@3  subhead@1 subhead@3');
-for (const key of ['dev', 'dev/en', 'dev/zh', 'heldout', 'heldout/en', 'heldout/zh', 'all']) {
+for (const key of ['dev', 'dev/en', 'dev/zh', 'heldout', 'heldout/en', 'heldout/zh', 'batch2', 'untuned', 'untuned/en', 'untuned/zh', 'all']) {
   const t = tallies.get(key);
   if (!t) continue;
   console.log(`${key.padEnd(12)} ${String(t.n).padStart(3)}   ${String(rate(t.h1, t.n)).padStart(7)}%  ${String(rate(t.h3, t.n)).padStart(7)}%  ${String(rate(t.s1, t.n)).padStart(7)}%  ${String(rate(t.s3, t.n)).padStart(7)}%`);
@@ -71,7 +78,10 @@ console.log(JSON.stringify({
   heldout: fig('heldout'),
   heldout_en: fig('heldout/en'),
   heldout_zh: fig('heldout/zh'),
-  dev_zh: fig('dev/zh'),
+  batch2: fig('batch2'),
+  untuned: fig('untuned'),
+  untuned_en: fig('untuned/en'),
+  untuned_zh: fig('untuned/zh'),
   latency_ms: { median: +pct(0.5).toFixed(3), p95: +pct(0.95).toFixed(3), max: +times[times.length - 1].toFixed(3), mean_cpu: +cpuMsPerTitle.toFixed(3) },
   index_build_ms: Math.round(buildMs),
 }));
