@@ -151,16 +151,23 @@ describe('duty forms', () => {
   });
   it('EU MIN/MAX and specific rates in EUR converted for a non-euro member state', () => {
     const f = parseCnRate('5.5% MIN 0.40 EUR / 100 kg MAX 10.0%', 'EUR');
-    const ctx = (base: number, grams: number) => ({ base, qty: { grams, millilitres: -1, items: 1 }, convertSpecific: (a: number) => a });
+    const ctx = (base: number, grams: number) => ({ base, monthDay: 101, qty: { grams, millilitres: -1, items: 1 }, convertSpecific: (a: number) => a });
     expect(evaluateDuty(f, ctx(1000, 1_000_000)) / SUB_MINOR).toBe(100); // min 4.00 EUR capped by max 10% of 10.00 = 1.00
     expect(evaluateDuty(f, ctx(100000, 1000)) / SUB_MINOR).toBe(5500);
     const wine = quoteLandedCost(data, { destinationCountry: 'PL', originCountry: 'US', date: '2026-11-21', saleCurrency: 'PLN', incoterm: 'DAP', fx, lines: [{ hsCode: '22042109', quantity: 10, unitValue: 5000, unitVolumeLitres: 1 }] });
     // 32.00 EUR/hl x 0.1 hl = 3.20 EUR = 13.76 PLN at 4.30
     expect(wine.totals.duty).toBe(1376);
   });
+  it('seasonal rates follow the quote date (UK 07020000 tomatoes; EU 07019050 has a gap)', () => {
+    const gb = (date: string) => quoteLandedCost(data, { destinationCountry: 'GB', originCountry: 'MA', date, saleCurrency: 'GBP', incoterm: 'DAP', lines: [{ hsCode: '07020000', quantity: 1, unitValue: 100000 }] }).totals.duty;
+    expect([gb('2026-05-14'), gb('2026-05-15'), gb('2026-10-31'), gb('2026-11-01')]).toEqual([8000, 14000, 14000, 8000]);
+    const eu = (date: string) => () => quoteLandedCost(data, { destinationCountry: 'DE', originCountry: 'EG', date, saleCurrency: 'EUR', incoterm: 'DAP', lines: [{ hsCode: '07019050', quantity: 1, unitValue: 100000 }] });
+    expect(eu('2026-05-20')().totals.duty).toBe(13400);
+    expect(inputError(eu('2026-08-01')).message).toMatch(/no season/);
+  });
   it('JP alternatives: whichever is higher / lower', () => {
     const f = parseJpRate('30%又は4,300円/足のうちいずれか高い税率');
-    const ctx = (base: number, pairs: number) => ({ base, qty: { grams: -1, millilitres: -1, items: pairs }, convertSpecific: (a: number) => a });
+    const ctx = (base: number, pairs: number) => ({ base, monthDay: 101, qty: { grams: -1, millilitres: -1, items: pairs }, convertSpecific: (a: number) => a });
     expect(evaluateDuty(f, ctx(10000, 1)) / SUB_MINOR).toBe(4300);
     expect(evaluateDuty(f, ctx(20000, 1)) / SUB_MINOR).toBe(6000);
     expect(parseJpRate('(10.9%)').notApplied).toBe(true);

@@ -66,6 +66,7 @@ function optionalNumber(v: unknown, field: string, max: number): number | undefi
 /** Reused evaluation context (the engine is synchronous, so one instance is enough). */
 class DutyEval implements DutyContext {
   base = 0;
+  monthDay = 0;
   qty = { grams: -1, millilitres: -1, items: 0 };
   plan!: Plan;
   missing?: DutyContext['missing'];
@@ -83,7 +84,11 @@ function evaluateFormula(f: DutyFormula, index: number, digits: string, review: 
   if (needs & 1 && DCTX.qty.grams < 0) throw new LandedCostInputError(`lines[${index}].unitWeightKg`, `rate "${f.text}" is per kg: weight required`);
   if (needs & 2 && DCTX.qty.millilitres < 0) throw new LandedCostInputError(`${field}.unitVolumeLitres`, `rate "${f.text}" is per litre: volume required`);
   if (f.conditional) review.push(`${field}: rate "${f.text}" is conditional (quota / end use): review`);
-  return roundSub(evaluateDuty(f, DCTX), r);
+  DCTX.missing = undefined;
+  const amount = evaluateDuty(f, DCTX);
+  if (DCTX.missing === 'season') throw new LandedCostInputError(`${field}.hsCode`, `seasonal rate "${f.text}" has no season covering the quote date`);
+  if (f.seasons) review.push(`${field}: seasonal rate "${f.text}" applied for the quote date`);
+  return roundSub(amount, r);
 }
 
 const overrideParts = new Map<string | number, number>();
@@ -160,6 +165,7 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
   const lineQuotes = new Array<LineQuote>(n);
   const tariff = m.tariff;
   DCTX.plan = plan;
+  DCTX.monthDay = Number(date.slice(5, 7)) * 100 + Number(date.slice(8, 10));
   let customsTotal = 0;
   for (let i = 0; i < n; i++) {
     const l = lines[i];

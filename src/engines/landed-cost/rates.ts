@@ -29,6 +29,8 @@ export interface DutyFormula {
   alternatives?: { mode: 'higher' | 'lower'; formulas: DutyFormula[] };
   /** Printed in parentheses (JP): listed but not applied. */
   notApplied?: boolean;
+  /** Seasonal rates (UK/EU fruit, vegetables, fish): the formula of the season containing the date. */
+  seasons?: { ranges: [number, number][]; formula: DutyFormula }[];
   /** Marked conditional (JP ◎ ※ *): quota / end-use; flagged for review. */
   conditional?: boolean;
   unsupported?: string;
@@ -105,9 +107,31 @@ function parseCnTerms(text: string, currency: string): DutyTerm[] | string {
   return terms;
 }
 
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+
+/** "8.0% (01 JUL - 31 JAN), 12.0% (01 FEB - 30 JUN)" -> seasons keyed by month*100+day ranges. */
+function parseSeasonal(text: string, currency: 'EUR' | 'GBP'): DutyFormula | null {
+  const segs = [...text.matchAll(/\s*([^(),]+?)\s*\(([^)]*)\)\s*(?:,|$)/g)];
+  if (segs.length < 2 || segs.map((m) => m[0]).join('').replace(/\s/g, '') !== text.replace(/\s/g, '')) return null;
+  const seasons: NonNullable<DutyFormula['seasons']> = [];
+  for (const [, rate, rangeText] of segs) {
+    const f = parseCnRate(rate, currency);
+    if (f.unsupported) return null;
+    const ranges: [number, number][] = [];
+    for (const r of rangeText.split(',')) {
+      const m = /^\s*(\d{1,2})\s*([A-Z]{3})[A-Z]*\s*-\s*(\d{1,2})\s*([A-Z]{3})[A-Z]*\s*$/.exec(r);
+      if (!m || !MONTHS.includes(m[2]) || !MONTHS.includes(m[4])) return null;
+      ranges.push([(MONTHS.indexOf(m[2]) + 1) * 100 + Number(m[1]), (MONTHS.indexOf(m[4]) + 1) * 100 + Number(m[3])]);
+    }
+    seasons.push({ ranges, formula: f });
+  }
+  return { text, free: false, terms: [], seasons };
+}
+
 export function parseCnRate(text: string, currency: 'EUR' | 'GBP'): DutyFormula {
   const t = text.trim();
   if (t === '') return unsupported(text, 'no rate printed for this line');
+  if (t.includes('(')) { const seasonal = parseSeasonal(t, currency); if (seasonal) return seasonal; }
   if (/\bEA\b|ADSZ|ADFM|Entry Price|% ?vol|lactic|sacchar|drained|net dry|std qual|\(.*\d{2}/i.test(t)) {
     return unsupported(text, 'agricultural component / entry price / seasonal or quality-dependent rate: needs TARIC/UK tariff detail');
   }
@@ -173,8 +197,10 @@ export interface DutyContext {
   qty: LineQuantities;
   /** SUB_MINOR amount in `currency` -> SUB_MINOR amount in destination currency */
   convertSpecific: (amount: number, currency: string) => number;
-  /** set when a quantity is missing: the name of the missing input */
-  missing?: QtyUnit;
+  /** month * 100 + day of the quote date, for seasonal rates */
+  monthDay: number;
+  /** set when no seasonal rate covers the date */
+  missing?: QtyUnit | 'season';
 }
 
 function termAmount(term: DutyTerm, ctx: DutyContext): number {
@@ -200,6 +226,12 @@ function sumTerms(terms: DutyTerm[], ctx: DutyContext): number {
 
 /** Duty in SUB_MINOR units of the destination currency (caller rounds per the market rule). */
 export function evaluateDuty(f: DutyFormula, ctx: DutyContext): number {
+  if (f.seasons) {
+    const md = ctx.monthDay;
+    for (const s of f.seasons) for (const [a, b] of s.ranges) if (a <= b ? a <= md && md <= b : md >= a || md <= b) return evaluateDuty(s.formula, ctx);
+    ctx.missing = 'season';
+    return 0;
+  }
   if (f.alternatives) {
     const vals = f.alternatives.formulas.map((x) => evaluateDuty(x, ctx));
     return f.alternatives.mode === 'higher' ? Math.max(...vals) : Math.min(...vals);
@@ -212,7 +244,7 @@ export function evaluateDuty(f: DutyFormula, ctx: DutyContext): number {
 
 /** True if the formula is a single ad valorem percentage (so two can be compared without a line). */
 export function pureAdValorem(f: DutyFormula): number | null {
-  if (f.alternatives || f.min || f.max || f.unsupported) return null;
+  if (f.seasons || f.alternatives || f.min || f.max || f.unsupported) return null;
   if (f.terms.length === 0) return 0;
   if (f.terms.length === 1 && f.terms[0].kind === 'adv') return f.terms[0].parts;
   return null;
@@ -225,7 +257,8 @@ function termsNeed(ts: DutyTerm[] | undefined, unit: QtyUnit): boolean {
 }
 
 export function needsUnit(f: DutyFormula, unit: QtyUnit): boolean {
-  return termsNeed(f.terms, unit) || termsNeed(f.min, unit) || termsNeed(f.max, unit) || !!f.alternatives?.formulas.some((x) => needsUnit(x, unit));
+  return termsNeed(f.terms, unit) || termsNeed(f.min, unit) || termsNeed(f.max, unit) || !!f.alternatives?.formulas.some((x) => needsUnit(x, unit))
+    || !!f.seasons?.some((x) => needsUnit(x.formula, unit));
 }
 
 /** Bit flags of the quantities a formula needs (1 = weight, 2 = volume), cached on the formula. */
