@@ -186,7 +186,7 @@ describe('console', () => {
     await page.getByRole('heading', { level: 2, name: 'Delivery log' }).waitFor();
     await page.close();
   });
-  it('signs up with an organisation kind, turns on two-factor and signs in with a TOTP code', async () => {
+  it('signs up with an organisation kind, creates and switches organisations, turns on two-factor and signs in with a TOTP code', async () => {
     const page = await newPage();
     await page.goto(`${baseUrl}/signup`);
     await chooseLanguage(page, 'en');
@@ -202,6 +202,21 @@ describe('console', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { level: 1, name: 'Welcome, Ada Supplier' }).waitFor();
     await expect(page.locator('select[name="organisation"] option:checked').textContent()).resolves.toContain('Ada Components Ltd — Supplier');
+
+    // A second organisation: created from the switcher, which then moves between the two.
+    await page.locator('select[name="organisation"]').selectOption('__new');
+    await page.getByRole('heading', { level: 1, name: 'New organisation' }).waitFor();
+    await page.getByLabel('Organisation name').fill('Ada Freight Desk');
+    await page.getByLabel('Organisation type').selectOption('carrier');
+    await page.getByLabel('Country').fill('gb');
+    await page.getByRole('button', { name: 'Create organisation' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Welcome, Ada Supplier' }).waitFor();
+    await page.getByText('You are working in Ada Freight Desk.').waitFor();
+    await page.locator('select[name="organisation"]').selectOption({ label: 'Ada Components Ltd — Supplier' });
+    await page.getByText('You are working in Ada Components Ltd.').waitFor();
+    const current = await (await page.request.get(`${baseUrl}/v1/me`)).json();
+    expect(current.organisations.map((o: { name: string }) => o.name).sort()).toEqual(['Ada Components Ltd', 'Ada Freight Desk']);
+    expect(current.organisations.find((o: { id: string }) => o.id === current.current_org_id).name).toBe('Ada Components Ltd');
 
     // Two-factor setup shows the otpauth URI as text and as a QR code.
     await page.goto(`${baseUrl}/profile`);

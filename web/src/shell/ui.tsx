@@ -144,6 +144,9 @@ export function Notice({ tone = 'info', children, onDismiss }: { tone?: 'info' |
 
 // ---------- layout pieces ----------
 export function PageHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
+  useEffect(() => {
+    if (typeof title === 'string') document.title = `${title} · Tradelane`;
+  }, [title]);
   return (
     <header className="page-header">
       <div>
