@@ -35,11 +35,30 @@ export function toSafeCount(value: Uint64Like, what: string): number {
   return Number(big);
 }
 
-/** Largest power of two strictly smaller than n (n ≥ 2), and its log2. */
-function largestPowerOfTwoBelow(n: number): { k: number; level: number } {
-  let level = 0;
-  while (pow2(level + 1) < n) level++;
-  return { k: pow2(level), level };
+/** floor(log2(x)) for 1 ≤ x < 2^53, without 32-bit truncation. */
+function log2Floor(x: number): number {
+  return x < 2 ** 32 ? 31 - Math.clz32(x) : 63 - Math.clz32(Math.floor(x / 2 ** 32));
+}
+
+/** Number of 1-bits of a non-negative safe integer. */
+function popcount(x: number): number {
+  return popcount32(x >>> 0) + (x >= 2 ** 32 ? popcount32(Math.floor(x / 2 ** 32) >>> 0) : 0);
+}
+
+function popcount32(word: number): number {
+  word -= (word >>> 1) & 0x55555555;
+  word = (word & 0x33333333) + ((word >>> 2) & 0x33333333);
+  return (Math.imul((word + (word >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
+}
+
+/** log2 of the largest power of two strictly smaller than n (n ≥ 2). */
+function splitLevel(n: number): number {
+  return n <= 2 ? 0 : log2Floor(n - 1);
+}
+
+/** RFC 9162's k: the largest power of two strictly smaller than n (n ≥ 2). */
+function largestPowerOfTwoBelow(n: number): number {
+  return pow2(splitLevel(n));
 }
 
 /** Stored-hash index of the n-th hash at `level` (level 0 = leaves; level L covers 2^L leaves). */
@@ -47,12 +66,11 @@ export function storedHashIndex(level: number, n: number): number {
   if (!Number.isSafeInteger(n) || n < 0 || (n + 1) * pow2(level) > Number.MAX_SAFE_INTEGER) {
     throw new RangeError(`stored hash (${level}, ${n}) is beyond 2^53 leaves`);
   }
-  // Level L's n-th hash is written right after level L−1's (2n+1)-th hash; walk down to level 0.
-  for (let l = level; l > 0; l--) n = 2 * n + 1;
-  // Level 0's n-th hash is at n + n/2 + n/4 + … (then shifted by the levels walked).
-  let index = 0;
-  for (; n > 0; n = Math.floor(n / 2)) index += n;
-  return index + level;
+  // Level L's n-th hash is written right after level L−1's (2n+1)-th hash; walking down L levels
+  // gives leaf m = (n+1)·2^L − 1. Leaf m's hash is at m + m/2 + m/4 + … = 2m − popcount(m),
+  // and the L hashes completed after it come next.
+  const m = (n + 1) * pow2(level) - 1;
+  return 2 * m - popcount(m) + level;
 }
 
 /** Inverse of storedHashIndex: which (level, n) a stored-hash index holds. */
@@ -63,7 +81,7 @@ export function splitStoredHashIndex(index: number): { level: number; n: number 
   let indexN = storedHashIndex(0, n);
   if (indexN > index) throw new Error('splitStoredHashIndex: bad math');
   for (;;) {
-    // Appending leaf n+1 writes 1 + trailingZeros(n+2) hashes… i.e. each leaf n writes 1 + tz(n+1).
+    // Appending leaf n writes 1 + trailingZeros(n+1) hashes: its own and the subtrees it completes.
     const next = indexN + 1 + trailingZeros(n + 1);
     if (next > index) break;
     n++;
@@ -88,7 +106,8 @@ export function storedHashCount(size: number): number {
 function subtreeIndexes(lo: number, hi: number, need: number[]): void {
   // Split [lo, hi) into maximal complete subtrees, left to right; each is one stored hash.
   while (lo < hi) {
-    const { k, level } = largestPowerOfTwoBelow(hi - lo + 1);
+    const level = splitLevel(hi - lo + 1);
+    const k = pow2(level);
     if (lo % k !== 0) throw new Error('subtreeIndexes: bad math');
     need.push(storedHashIndex(level, lo / k));
     lo += k;
@@ -104,7 +123,7 @@ interface HashCursor {
 function subtreeHash(lo: number, hi: number, cursor: HashCursor): Uint8Array {
   let pieces = 0;
   while (lo < hi) {
-    lo += largestPowerOfTwoBelow(hi - lo + 1).k;
+    lo += largestPowerOfTwoBelow(hi - lo + 1);
     pieces++;
   }
   const start = cursor.position;
@@ -118,7 +137,7 @@ function subtreeHash(lo: number, hi: number, cursor: HashCursor): Uint8Array {
 
 function inclusionIndexes(lo: number, hi: number, n: number, need: number[]): void {
   if (lo + 1 === hi) return;
-  const { k } = largestPowerOfTwoBelow(hi - lo);
+  const k = largestPowerOfTwoBelow(hi - lo);
   if (n < lo + k) {
     inclusionIndexes(lo, lo + k, n, need);
     subtreeIndexes(lo + k, hi, need);
@@ -131,7 +150,7 @@ function inclusionIndexes(lo: number, hi: number, n: number, need: number[]): vo
 function inclusionAssemble(lo: number, hi: number, n: number, cursor: HashCursor, proof: Uint8Array[]): void {
   // RFC 9162 §2.1.3.1 PATH: the deeper part of the path comes first, the root's child last.
   if (lo + 1 === hi) return;
-  const { k } = largestPowerOfTwoBelow(hi - lo);
+  const k = largestPowerOfTwoBelow(hi - lo);
   if (n < lo + k) {
     inclusionAssemble(lo, lo + k, n, cursor, proof);
     proof.push(subtreeHash(lo + k, hi, cursor));
@@ -147,7 +166,7 @@ function consistencyIndexes(lo: number, hi: number, m: number, need: number[]): 
     if (lo !== 0) subtreeIndexes(lo, hi, need);
     return;
   }
-  const { k } = largestPowerOfTwoBelow(hi - lo);
+  const k = largestPowerOfTwoBelow(hi - lo);
   if (m <= lo + k) {
     consistencyIndexes(lo, lo + k, m, need);
     subtreeIndexes(lo + k, hi, need);
@@ -163,7 +182,7 @@ function consistencyAssemble(lo: number, hi: number, m: number, cursor: HashCurs
     if (lo !== 0) proof.push(subtreeHash(lo, hi, cursor));
     return;
   }
-  const { k } = largestPowerOfTwoBelow(hi - lo);
+  const k = largestPowerOfTwoBelow(hi - lo);
   if (m <= lo + k) {
     consistencyAssemble(lo, lo + k, m, cursor, proof);
     proof.push(subtreeHash(lo + k, hi, cursor));
