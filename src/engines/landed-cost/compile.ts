@@ -194,6 +194,8 @@ export interface CompiledMarket {
   dutyFreeExceptChapters?: Dated<number[]>;
   personalUseFactor?: Dated<number>;
   postalTiers?: Dated<{ tiers: { below_pct?: string; up_to_pct?: string; above_pct?: string; amount: string }[]; currency: string }>;
+  /** JP: import consumption tax = national rate + local share of the national tax, each rounded */
+  taxSplit?: Dated<{ nationalParts: number; localNum: number; localDen: number }>;
   /** HS chapters of excise goods that never get low-value relief, flat duty or point-of-sale regimes */
   exciseChapters?: { chapters: Set<number>; ref: RuleRef };
   rounding: { duty: Rounding; tax: Rounding; ref: RuleRef };
@@ -253,6 +255,7 @@ function compileMarket(code: string, m: any, tariffs: Map<string, CompiledTariff
       duty: rounding(m.rounding.duty), tax: rounding(m.rounding.tax),
       ref: { id: `${code}-ROUNDING`, source: m.rounding.source, asOf: m.rounding.as_of, confidence: m.rounding.confidence, ...(m.rounding.note ? { note: m.rounding.note } : {}) },
     },
+    taxSplit: m.tax_split ? dated(m.tax_split, { nationalParts: percentToParts(m.tax_split.national_rate, 'tax_split'), localNum: m.tax_split.local_numerator, localDen: m.tax_split.local_denominator }) : undefined,
     exciseChapters: m.excise_chapters ? { chapters: new Set<number>(m.excise_chapters.chapters), ref: refOf(m.excise_chapters) } : undefined,
     roundingText: Object.freeze({
       duty: roundingText(rounding(m.rounding.duty)), tax: roundingText(rounding(m.rounding.tax)),

@@ -176,7 +176,8 @@ describe('duty forms', () => {
     const q = quoteLandedCost(data, { destinationCountry: 'JP', originCountry: 'US', date: '2026-11-21', saleCurrency: 'JPY', incoterm: 'DAP', buyerType: 'business', lines: [{ hsCode: '610910020', quantity: 1, unitValue: 123456 }] });
     expect(q.lines[0].duty.components[0].explanation.rate).toBe('7.4%');
     expect(q.totals.duty).toBe(9100); // 123,000 x 7.4% = 9,102 -> 9,100
-    expect(q.totals.tax).toBe(13200); // (123,456 + 9,100 -> 132,000) x 10% = 13,200
+    // base 123,456 + 9,100 -> 132,000; national 7.8% = 10,296 -> 10,200; local 22/78 = 2,876.9 -> 2,800
+    expect(q.totals.tax).toBe(13000);
   });
   it('JP JPY 10,000 relief and the 60% personal-use value', () => {
     const q = (v: number) => quoteLandedCost(data, { destinationCountry: 'JP', originCountry: 'US', date: '2026-11-21', saleCurrency: 'JPY', incoterm: 'DAP', lines: [{ hsCode: '610910020', quantity: 1, unitValue: v }] });

@@ -398,9 +398,15 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
         rateText = percentText(parts);
       }
       if (taxR.baseStep > 1) {
-        // JP: one base, truncated to the authority's step before the rate is applied.
+        // JP: one base, truncated to the authority's step before the rate is applied; with the
+        // standard rate, national tax and local tax (22/78 of it) are each truncated.
         const b = roundToStep(goodsBase + transport, taxR.baseStep, taxR.baseMode);
-        onGoods = roundSub(mulDivRound(b, parts, PCT_DEN / SUB_MINOR, 'half-up'), taxR);
+        const split = plan.taxSplit;
+        if (split && l.taxRatePct === undefined) {
+          const national = roundSub(mulDivRound(b, split.value.nationalParts, PCT_DEN / SUB_MINOR, 'half-up'), taxR);
+          const local = roundToStep(mulDivRound(national, split.value.localNum, split.value.localDen, taxR.mode), taxR.step, taxR.mode);
+          onGoods = national + local;
+        } else onGoods = roundSub(mulDivRound(b, parts, PCT_DEN / SUB_MINOR, 'half-up'), taxR);
       } else {
         onGoods = roundSub(mulDivRound(goodsBase, parts, PCT_DEN / SUB_MINOR, 'half-up'), taxR);
         onTransport = transport === 0 ? 0 : roundSub(mulDivRound(transport, parts, PCT_DEN / SUB_MINOR, 'half-up'), taxR);

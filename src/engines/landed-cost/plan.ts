@@ -49,6 +49,7 @@ export interface Plan {
   fees: { rule: CompiledMarket['fees'][number]; parts: number; min: number; max: number; informal: number; formal: number }[];
   pendingFees: string[];
   postal: CompiledMarket['postalTiers'];
+  taxSplit: CompiledMarket['taxSplit'];
   dataSources: { id: string; edition: string; asOf: string; source: string }[];
   fxInfo: { snapshotId: string; source: string; date: string; rule: string; saleToDestination: string } | null;
 }
@@ -137,7 +138,7 @@ function buildPlan(data: LandedCostData, m: CompiledMarket, dest: string, sub: s
     surcharges: allInForce(m.surcharges, date).map((r) => ({ rule: r, parts: percentToParts(r.value.rateOfDuty, r.ref.id) })),
     industrialFree: inForce(m.industrialDutyFree, date), dutyFreeExcept: inForce(m.dutyFreeExceptChapters, date),
     personal: inForce(m.personalUseFactor, date), flat: undefined, dutyDm: new Map(), taxDm: new Map(), regime: undefined,
-    fees: [], pendingFees: [], postal: inForce(m.postalTiers, date), dataSources: [], fxInfo: null,
+    fees: [], pendingFees: [], postal: inForce(m.postalTiers, date), taxSplit: inForce(m.taxSplit, date), dataSources: [], fxInfo: null,
   };
   plan.toDest = factorFor(plan, saleCur, destCur, 'fx');
   plan.prefParts = plan.prefs.map((p) => percentToParts(p.value.rate, p.ref.id));
