@@ -210,7 +210,7 @@ export function Table<T>({ columns, rows, rowKey, empty, caption, loading }: {
   loading?: boolean;
 }) {
   const t = useT();
-  if (!rows && loading) return <Loading />;
+  if (loading && (!rows || rows.length === 0)) return <Loading />;
   if (rows && rows.length === 0) return <>{empty ?? <EmptyState title={t('common.empty')} />}</>;
   return (
     <div className="table-wrap">
