@@ -76,7 +76,7 @@ function foldArabic(s: string): string {
   return s
     .replace(/[\u064B-\u065F\u0670\u0640]/g, '')
     .replace(/[\u0622\u0623\u0625\u0671]/g, '\u0627')
-    .replace(/\u0629/g, '\u0627') // ta marbuta is pronounced -a
+    .replace(/\u0629/g, '\u0647') // ta marbuta is often written as a plain ha
     .replace(/[\u0649\u06CC\u0626]/g, '\u064A')
     .replace(/\u0624/g, '\u0648')
     .replace(/\u06A9/g, '\u0643')
@@ -250,7 +250,8 @@ function skeletonOf(text: string): string {
   return text
     .replace(/q/g, 'k')
     .replace(/[aeiouyw]/g, '')
-    .replace(/(.)\1+/g, '$1');
+    .replace(/(.)\1+/g, '$1')
+    .replace(/(.)h$/, '$1'); // final -h (ta marbuta, Abdullah/Abdulla) is often not written
 }
 
 // Tokens are immutable and repeat a lot (list vocabulary, common query words): memoise.
@@ -404,11 +405,15 @@ function buildCountryIndex(): Map<string, string> {
         name = undefined;
       }
       if (!name || name === code || /unknown/i.test(name)) continue;
-      map.set(foldCountry(name), code);
-      const bare = name.replace(/\s*\(.*\)\s*/g, ' ').trim();
-      map.set(foldCountry(bare), code);
+      // Withdrawn codes canonicalise to their successor (SU → RU, DD → DE, YU → RS): skip them.
+      if (Intl.getCanonicalLocales(`und-${code}`)[0] !== `und-${code}`) continue;
+      const add = (k: string) => {
+        if (!map.has(k)) map.set(k, code);
+      };
+      add(foldCountry(name));
+      add(foldCountry(name.replace(/\s*\(.*\)\s*/g, ' ').trim()));
       const inParens = /\(([^)]+)\)/.exec(name);
-      if (inParens) map.set(foldCountry(inParens[1]!), code);
+      if (inParens) add(foldCountry(inParens[1]!));
       map.set(code.toLowerCase(), code);
     }
   }

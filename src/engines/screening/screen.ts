@@ -55,7 +55,7 @@ export const FEATURE = {
   countryMatch: 0.02,
   countryConflict: -0.08,
   identifierMatch: 0.12,
-  typeConflict: -0.15,
+  typeConflict: -0.2,
   weakAlias: -0.04,
 } as const;
 
@@ -312,13 +312,19 @@ function scoreFeatures(q: PreparedQuery, e: PreparedEntity, nameKind: EntityName
     else f.push({ feature: 'country_conflict', delta: FEATURE.countryConflict, detail: `query ${[...q.countries].join(', ')} vs listed ${[...e.countries].join(', ')}` });
   }
   if (q.identifiers.size && e.identifiers.size) {
+    // Equal after folding, or equal once a label such as "IMO" / "Passport No" is ignored.
+    let hit: string | undefined;
     for (const id of q.identifiers) {
-      const kind = e.identifiers.get(id);
-      if (kind) {
-        f.push({ feature: 'identifier_match', delta: FEATURE.identifierMatch, detail: `${kind} ${id} matches` });
-        break;
+      for (const [listed, kind] of e.identifiers) {
+        const [short, long] = id.length <= listed.length ? [id, listed] : [listed, id];
+        if (id === listed || (short.length >= 6 && /\d/.test(short) && long.endsWith(short) && /^[A-Z]*$/.test(long.slice(0, -short.length)))) {
+          hit = `${kind} ${listed}`;
+          break;
+        }
       }
+      if (hit) break;
     }
+    if (hit) f.push({ feature: 'identifier_match', delta: FEATURE.identifierMatch, detail: `${hit} matches` });
   }
   return f;
 }
