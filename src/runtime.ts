@@ -37,7 +37,7 @@ export async function createRuntime(opts: { config?: Partial<Config>; db?: Db; l
 
   const secrets = opts.secrets ?? SecretBox.fromEnvOrDir(config.dataDir);
   const events = new EventDispatcher(db, log);
-  const jobs = new JobRunner(db, log);
+  const jobs = new JobRunner(db, log, config.jobLeaseSeconds);
   const services: Services = { config, db, log, secrets, events, jobs, state: new Map() };
 
   services.state.set('shareable', Object.assign({}, ...modules.map((m) => m.shareable ?? {})));

@@ -55,7 +55,6 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, part: st
 export async function buildApp(services: Services, modules: TradelaneModule[]): Promise<{ app: FastifyInstance; routes: RouteDef[] }> {
   const app: FastifyInstance = Fastify({
     loggerInstance: services.log as any,
-    disableRequestLogging: true,
     bodyLimit: 1024 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => 'req_' + ulid(),

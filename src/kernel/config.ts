@@ -14,6 +14,8 @@ export interface Config {
   rateLimitPerMinute: number;
   rateLimitPerMinuteIp: number;
   demo: boolean;
+  /** How long a claimed job is leased before another worker may take it over (crash recovery). */
+  jobLeaseSeconds: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -32,5 +34,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 6000),
     rateLimitPerMinuteIp: Number(env.RATE_LIMIT_PER_MINUTE_IP ?? 3000),
     demo: env.TRADELANE_DEMO !== '0',
+    jobLeaseSeconds: Number(env.JOB_LEASE_SECONDS ?? 60),
   };
 }
