@@ -122,6 +122,16 @@ describe('thresholds at -1 / = / +1 minor unit', () => {
     expect(q(299999).totals.duty).toBe(0);
     expect(q(300000).totals.duty).toBeGreaterThan(0);
   });
+  it('NO VOEC applies per item: a mixed parcel is split between checkout and border', () => {
+    const q = quoteLandedCost(data, { destinationCountry: 'NO', originCountry: 'CN', date: '2026-11-21', saleCurrency: 'NOK', incoterm: 'DAP', registrations: { NO_VOEC: 'VOEC1' }, lines: [
+      { hsCode: '610910', quantity: 1, unitValue: 299900, dutyRateOverride: { adValoremPct: '10.7', reason: 'test' } },
+      { hsCode: '610910', quantity: 1, unitValue: 350000, dutyRateOverride: { adValoremPct: '10.7', reason: 'test' } },
+    ] });
+    expect(q.taxCollection.when).toBe('mixed');
+    expect(q.lines.map((l) => [l.tax.collectedAt, l.duty.amount])).toEqual([['checkout', 0], ['import', 37450]]);
+    expect(q.totals.payableAtImport).toBe(37450 + q.lines[1].tax.amount);
+    expect(q.totals.payableAtCheckout).toBe(299900 + 350000 + q.lines[0].tax.amount);
+  });
   it('US MPF: informal below USD 2,500, formal from USD 2,500', () => {
     const q = (v: number) => quoteLandedCost(data, us({ lines: [{ hsCode: '8517130000', quantity: 1, unitValue: v }] })).totals.fees;
     expect([249999, 250000, 250001].map(q)).toEqual([277, 3458, 3458]); // FY2027: $2.77 informal; formal min $34.58

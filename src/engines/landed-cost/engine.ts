@@ -323,23 +323,39 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
   }
 
   // ---- low-value regime ---------------------------------------------------------------------------------
+  // atCheckout[i]: the line's VAT/GST is charged at the point of sale. Per-item regimes (NO VOEC,
+  // SG) can split a consignment: items under the limit at checkout, the others at the border.
   let regime: LandedCostQuote['lowValueRegime'] = null;
   let regimeDuty = false;
+  let regimeObligation = false;
+  let checkoutLines = 0;
+  const atCheckout = new Array<boolean>(n).fill(false);
   const reg = plan.regime;
   if (reg && consumer) {
     const rv = reg.rule.value;
     const t = rv.threshold;
+    const lineOk = new Array<boolean>(n);
     let eligible: boolean;
-    if (t.basis === 'per_item') { eligible = true; for (let i = 0; i < n; i++) if (!compare(unitDest[i], reg.limit, t.strict)) { eligible = false; break; } }
-    else if (t.basis === 'tax_amount') eligible = true; // CH mail-order rule: registration decides
-    else eligible = compare(t.basis === 'intrinsic' ? intrinsic : customsTotal, reg.limit, t.strict);
-    if (excise) eligible = false;
+    if (t.basis === 'per_item') {
+      eligible = false;
+      for (let i = 0; i < n; i++) { lineOk[i] = !excise && compare(unitDest[i], reg.limit, t.strict); eligible ||= lineOk[i]; }
+    } else {
+      eligible = !excise && (t.basis === 'tax_amount' /* CH mail-order rule: registration decides */ || compare(t.basis === 'intrinsic' ? intrinsic : customsTotal, reg.limit, t.strict));
+      lineOk.fill(eligible);
+    }
     const key = rv.registration;
     const registered = !!(input.registrations as Record<string, string> | undefined)?.[key] || (!!input.marketplace && rv.marketplaceDeemedSupplier);
-    regime = { ruleId: reg.rule.ref.id, name: rv.name, eligible, applies: eligible && registered, registrationKey: key, registered, explanation: explain(reg.rule.ref, undefined, t.basis === 'intrinsic' ? intrinsic : undefined, `threshold ${t.currency} ${t.amount} (${t.basis}${t.strict ? ', strictly below' : ''})`) };
-    if (regime.applies && rv.dutyExempt) {
-      regimeDuty = true;
-      for (const q of lineQuotes) { q.duty.amount = 0; q.duty.relievedBy = reg.rule.ref.id; }
+    const applies = eligible && registered;
+    regime = { ruleId: reg.rule.ref.id, name: rv.name, eligible, applies, registrationKey: key, registered, explanation: explain(reg.rule.ref, undefined, t.basis === 'intrinsic' ? intrinsic : undefined, `threshold ${t.currency} ${t.amount} (${t.basis}${t.strict ? ', strictly below' : ''})`) };
+    if (applies || (eligible && rv.mandatory && t.basis !== 'tax_amount')) {
+      regimeObligation = !applies;
+      for (let i = 0; i < n; i++) {
+        if (!lineOk[i]) continue;
+        atCheckout[i] = true;
+        checkoutLines++;
+        if (applies && rv.dutyExempt) { lineQuotes[i].duty.amount = 0; lineQuotes[i].duty.relievedBy = reg.rule.ref.id; }
+      }
+      regimeDuty = applies && rv.dutyExempt && checkoutLines === n;
     }
   }
 
@@ -417,35 +433,45 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
     }
     const amount = onGoods + onTransport;
     taxTotal += amount;
-    q.tax = { amount, onGoods, onTransport, ratePct: rateText, base: { goods: goodsPart, transport, duty: q.duty.amount, fees: feeSum, total: goodsBase + transport }, explanation: expl, relievedBy: undefined };
+    q.tax = { amount, onGoods, onTransport, collectedAt: 'import', ratePct: rateText, base: { goods: goodsPart, transport, duty: q.duty.amount, fees: feeSum, total: goodsBase + transport }, explanation: expl, relievedBy: undefined };
   }
 
   // ---- who collects the tax ------------------------------------------------------------------------------
   let taxDecision: ThresholdDecision = { ruleId: null, applies: false };
   let taxCollection: LandedCostQuote['taxCollection'];
   const borderCollector: Collector = input.incoterm === 'DDP' ? 'seller_ddp_at_import' : 'carrier_or_buyer_at_import';
-  let taxAtCheckout = false;
-  if (!vatRule) taxCollection = { collector: 'none', when: 'none', note: `no import VAT/GST in ${m.code}` };
-  else if (regime?.applies) {
-    taxAtCheckout = true;
-    taxCollection = { collector: input.marketplace ? 'marketplace_at_checkout' : 'seller_at_checkout', when: 'checkout', note: `${regime.name}: ${m.taxName} charged at the point of sale; not charged again at import` };
-  } else if (regime && regime.eligible && reg!.rule.value.mandatory) {
-    taxAtCheckout = true;
-    taxCollection = { collector: 'seller_at_checkout', when: 'checkout', note: `${regime.name}: the seller must register (${regime.registrationKey}) and charge ${m.taxName} at sale` };
-    review.push(`${regime.ruleId}: seller has no ${regime.registrationKey} registration but the consignment falls under the mandatory regime`);
-  } else {
+  const checkoutCollector: Collector = !regimeObligation && input.marketplace ? 'marketplace_at_checkout' : 'seller_at_checkout';
+  const borderNote = `import ${m.taxName} collected at the border${input.incoterm === 'DDP' ? ', paid by the seller (DDP)' : ' from the buyer on delivery (DAP)'}`;
+  let relieved = false;
+  if (vatRule && checkoutLines < n) {
+    // tax relief at the border is judged on the lines that are not taxed at checkout
     const tdm = pickThreshold(plan, 'tax', origin, shipFrom, mode);
-    let relieved = false;
     if (tdm) {
       const t = tdm.rule.value;
-      const compared = t.basis === 'tax_amount' ? taxTotal : t.basis === 'intrinsic' ? intrinsic : customsTotal;
+      let compared = 0;
+      for (let i = 0; i < n; i++) {
+        if (atCheckout[i]) continue;
+        const q = lineQuotes[i];
+        compared += t.basis === 'tax_amount' ? q.tax.amount : t.basis === 'intrinsic' ? q.goodsValue : q.customsValue.amount;
+      }
       relieved = !excise && tdm.limit > 0 && compare(compared, tdm.limit, t.strict);
       taxDecision = { ruleId: tdm.rule.ref.id, applies: relieved, threshold: { amount: tdm.limit, currency: destCur, explanation: tdm.explanation }, compared, explanation: explain(tdm.rule.ref, undefined, compared) };
-      if (relieved) for (const q of lineQuotes) { q.tax.amount = 0; q.tax.onGoods = 0; q.tax.onTransport = 0; q.tax.relievedBy = tdm.rule.ref.id; }
+      if (relieved) for (let i = 0; i < n; i++) {
+        if (atCheckout[i]) continue;
+        const q = lineQuotes[i];
+        q.tax.amount = 0; q.tax.onGoods = 0; q.tax.onTransport = 0; q.tax.relievedBy = tdm.rule.ref.id;
+      }
     }
-    taxCollection = relieved
-      ? { collector: 'none', when: 'none', note: `${m.taxName} not levied at import (${tdm!.rule.ref.id})` }
-      : { collector: borderCollector, when: 'import', note: `import ${m.taxName} collected at the border${input.incoterm === 'DDP' ? ', paid by the seller (DDP)' : ' from the buyer on delivery (DAP)'}` };
+  }
+  for (let i = 0; i < n; i++) lineQuotes[i].tax.collectedAt = atCheckout[i] ? 'checkout' : lineQuotes[i].tax.amount > 0 ? 'import' : 'none';
+  if (regimeObligation) review.push(`${regime!.ruleId}: seller has no ${regime!.registrationKey} registration but the goods fall under the mandatory regime`);
+  if (!vatRule) taxCollection = { collector: 'none', when: 'none', note: `no import VAT/GST in ${m.code}` };
+  else if (checkoutLines === n) {
+    taxCollection = { collector: checkoutCollector, when: 'checkout', note: regimeObligation ? `${regime!.name}: the seller must register (${regime!.registrationKey}) and charge ${m.taxName} at sale` : `${regime!.name}: ${m.taxName} charged at the point of sale; not charged again at import` };
+  } else if (checkoutLines === 0) {
+    taxCollection = relieved ? { collector: 'none', when: 'none', note: `${m.taxName} not levied at import (${taxDecision.ruleId})` } : { collector: borderCollector, when: 'import', note: borderNote };
+  } else {
+    taxCollection = { collector: checkoutCollector, when: 'mixed', note: `${checkoutLines} of ${n} lines under ${regime!.name} (${m.taxName} at the point of sale); the others: ${relieved ? `not levied at import (${taxDecision.ruleId})` : borderNote}` };
   }
   // NZ (before 2019-12-01): duty + GST below NZD 60 in total is not collected.
   if (dm && dm.rule.value.basis === 'total_revenue_below') {
@@ -453,13 +479,15 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
     for (const q of lineQuotes) revenue += q.duty.amount + q.tax.amount;
     const applies = revenue < dm.limit;
     dutyDecision = { ruleId: dm.rule.ref.id, applies, threshold: { amount: dm.limit, currency: destCur, explanation: dm.explanation }, compared: revenue, explanation: explain(dm.rule.ref, undefined, revenue) };
-    if (applies) for (const q of lineQuotes) { q.duty.amount = 0; q.duty.relievedBy = dm.rule.ref.id; q.tax.amount = 0; q.tax.onGoods = 0; q.tax.onTransport = 0; q.tax.relievedBy = dm.rule.ref.id; }
+    if (applies) for (const q of lineQuotes) { q.duty.amount = 0; q.duty.relievedBy = dm.rule.ref.id; q.tax.amount = 0; q.tax.onGoods = 0; q.tax.onTransport = 0; q.tax.relievedBy = dm.rule.ref.id; q.tax.collectedAt = 'none'; }
   }
 
   // ---- totals ---------------------------------------------------------------------------------------------
   const totals: Totals = { goods: 0, transport: transportDest, duty: 0, tax: 0, fees: 0, importCharges: 0, payableAtCheckout: 0, payableAtImport: 0, landedCost: 0 };
+  let checkoutTax = 0;
   for (let i = 0; i < n; i++) {
     const q = lineQuotes[i];
+    if (atCheckout[i]) checkoutTax += q.tax.amount;
     let fees = 0;
     for (let k = 0; k < q.fees.length; k++) fees += q.fees[k].amount;
     q.total = q.duty.amount + q.tax.amount + fees;
@@ -470,8 +498,8 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
   }
   totals.importCharges = totals.duty + totals.tax + totals.fees;
   totals.landedCost = totals.goods + totals.transport + totals.importCharges;
-  const borderCharges = totals.duty + totals.fees + (taxAtCheckout ? 0 : totals.tax);
-  totals.payableAtCheckout = totals.goods + totals.transport + (taxAtCheckout ? totals.tax : 0) + (input.incoterm === 'DDP' ? borderCharges : 0);
+  const borderCharges = totals.duty + totals.fees + totals.tax - checkoutTax;
+  totals.payableAtCheckout = totals.goods + totals.transport + checkoutTax + (input.incoterm === 'DDP' ? borderCharges : 0);
   totals.payableAtImport = input.incoterm === 'DAP' ? borderCharges : 0;
   const dutyFees = totals.duty + totals.fees;
   const dutyCollection: LandedCostQuote['dutyCollection'] = dutyFees === 0

@@ -97,6 +97,8 @@ export interface LineQuote {
     onGoods: number;
     /** tax on the line's share of transport/insurance (0 where the market's base excludes transport) */
     onTransport: number;
+    /** where this line's tax is collected: at the point of sale (low-value regime), at import, or not at all */
+    collectedAt: 'checkout' | 'import' | 'none';
     ratePct: string;
     base: { goods: number; transport: number; duty: number; fees: number; total: number };
     explanation: Explanation;
@@ -151,8 +153,8 @@ export interface LandedCostQuote {
     registered: boolean;
     explanation: Explanation;
   } | null;
-  /** who collects import VAT/GST and when */
-  taxCollection: { collector: Collector; when: 'checkout' | 'import' | 'none'; note: string };
+  /** who collects import VAT/GST and when ('mixed': per-item regime, some lines at checkout, others at import) */
+  taxCollection: { collector: Collector; when: 'checkout' | 'import' | 'none' | 'mixed'; note: string };
   /** who pays duty and fees at the border */
   dutyCollection: { collector: Collector; when: 'checkout' | 'import' | 'none'; note: string };
   totals: Totals;
