@@ -77,6 +77,13 @@ describe('keys used by the code', () => {
     expect([...used].filter((k) => !(k in merged)).sort()).toEqual([]);
   });
 
+  it('keys for translated server messages exist', () => {
+    const used = new Set<string>();
+    for (const src of sources) for (const m of src.matchAll(/'(error\.field\.[a-zA-Z]+)'/g)) used.add(m[1]);
+    expect(used.size).toBeGreaterThan(5);
+    expect([...used].filter((k) => !(k in merged))).toEqual([]);
+  });
+
   it('keys built from domain lists exist (kinds, roles, capabilities, levels)', () => {
     const built = [
       ...ORG_KINDS.map((k) => `kind.${k}`),

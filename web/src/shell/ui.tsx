@@ -35,6 +35,29 @@ export function Button({ variant = 'secondary', size = 'md', loading, disabled, 
   );
 }
 
+// ---------- server messages ----------
+/** Common validation messages from the server (English, from zod and the services) in the viewer's language. */
+const SERVER_MESSAGES: [RegExp, string][] = [
+  [/^Too small: expected string to have >=1 characters?$/, 'error.field.required'],
+  [/^Invalid email address$/, 'error.field.email'],
+  [/^(?:must be at least|Too small: expected string to have >=)\s?(\d+) characters$/, 'error.field.minLength'],
+  [/^(?:must be at most|Too big: expected string to have <=)\s?(\d+) characters$/, 'error.field.maxLength'],
+  [/^(?:Invalid URL|must be an http\(s\) URL)$/, 'error.field.url'],
+  [/^Too small: expected array to have >=1 items?$/, 'error.field.chooseOne'],
+  [/^wrong or expired$/, 'error.field.wrongOrExpired'],
+  [/^unknown, used or expired$/, 'error.field.unknownUsedExpired'],
+  [/^6 digits$/, 'error.field.sixDigits'],
+  [/^ISO 3166-1 alpha-2 code/, 'error.field.country'],
+];
+
+export function translateServerMessage(t: (key: string, vars?: Record<string, string | number>) => string, message: string): string {
+  for (const [re, key] of SERVER_MESSAGES) {
+    const m = re.exec(message);
+    if (m) return t(key, { n: m[1] ?? '' });
+  }
+  return message;
+}
+
 // ---------- form fields ----------
 export interface FieldProps {
   label: ReactNode;
@@ -46,7 +69,9 @@ export interface FieldProps {
   className?: string;
 }
 
-export function Field({ label, children, hint, error, required, className }: FieldProps) {
+export function Field({ label, children, hint, error: rawError, required, className }: FieldProps) {
+  const t = useT();
+  const error = rawError ? translateServerMessage(t, rawError) : undefined;
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -74,7 +99,9 @@ export function Field({ label, children, hint, error, required, className }: Fie
 }
 
 /** A group of checkboxes or radios with a legend. */
-export function Fieldset({ legend, children, error, hint }: { legend: ReactNode; children: ReactNode; error?: string; hint?: ReactNode }) {
+export function Fieldset({ legend, children, error: rawError, hint }: { legend: ReactNode; children: ReactNode; error?: string; hint?: ReactNode }) {
+  const t = useT();
+  const error = rawError ? translateServerMessage(t, rawError) : undefined;
   return (
     <fieldset className={`fieldset ${error ? 'field-invalid' : ''}`}>
       <legend>{legend}</legend>
@@ -100,7 +127,11 @@ export function ErrorBanner({ error, shownFields = [], onDismiss }: { error: unk
     title = translated === key ? error.problem.title : translated;
     detail = error.problem.detail ?? '';
     requestId = error.problem.request_id;
-    fields = error.fieldErrors.filter((f) => !shownFields.some((s) => f.field === s || f.field.startsWith(s + '.')));
+    fields = error.fieldErrors
+      .filter((f) => !shownFields.some((s) => f.field === s || f.field.startsWith(s + '.')))
+      .map((f) => ({ field: f.field, message: translateServerMessage(t, f.message) }));
+    // Every field error already sits beside its field: say so instead of repeating them.
+    if (error.fieldErrors.length > 0 && fields.length === 0) detail = t('error.fixFields');
     if (error.status === 0) detail = t('error.network');
   } else if (error instanceof Error) {
     detail = error.message;

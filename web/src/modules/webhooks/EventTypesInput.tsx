@@ -1,6 +1,6 @@
 import { useId, useState, type KeyboardEvent } from 'react';
 import { useT } from '../../shell/i18n';
-import { Button } from '../../shell/ui';
+import { Button, translateServerMessage } from '../../shell/ui';
 
 /** The pattern the server accepts (src/modules/webhooks/routes.ts). */
 export const EVENT_TYPE_RE = /^(\*|[a-z_]+(\.[a-z_]+)*(\.\*)?)$/;
@@ -49,7 +49,7 @@ export function EventTypesInput({ value, onChange, error, label }: { value: stri
         <Button size="sm" onClick={() => add()} disabled={!draft.trim() || !draftValid}>{t('webhooks.addEventType')}</Button>
       </div>
       <p className="field-hint" id={`${id}-hint`}>{t('webhooks.eventTypesHint')}</p>
-      {(error || localError) && <p className="field-error" role="alert">{error ?? localError}</p>}
+      {(error || localError) && <p className="field-error" role="alert">{error ? translateServerMessage(t, error) : localError}</p>}
     </div>
   );
 }
