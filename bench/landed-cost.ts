@@ -3,7 +3,7 @@
 // Run: npm run bench -- landed-cost [--seconds N]
 import { loadLandedCostData, quoteLandedCost, type LandedCostInput } from '../src/engines/landed-cost/index.ts';
 
-const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 3;
+const seconds = Number(process.argv[process.argv.indexOf('--seconds') + 1]) || 5;
 
 const t0 = performance.now();
 const data = loadLandedCostData();

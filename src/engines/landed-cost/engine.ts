@@ -19,15 +19,20 @@ const NO_FEES: never[] = Object.freeze([]) as unknown as never[];
 
 /** Split `total` over `weights` in proportion, exactly (largest remainder); zero weights get nothing. */
 export function allocate(total: number, weights: readonly number[]): number[] {
-  const n = weights.length;
-  const out = new Array<number>(n).fill(0);
-  if (total === 0 || n === 0) return out;
-  if (n === 1) { out[0] = total; return out; }
+  const out = new Float64Array(weights.length);
+  allocateInto(total, Float64Array.from(weights), weights.length, out, new Float64Array(weights.length));
+  return Array.from(out);
+}
+
+/** allocate() into caller-owned buffers (the hot path reuses module-level scratch arrays). */
+function allocateInto(total: number, weights: Float64Array, n: number, out: Float64Array, rem: Float64Array): void {
+  out.fill(0, 0, n);
+  if (total === 0 || n === 0) return;
+  if (n === 1) { out[0] = total; return; }
   let sum = 0;
   for (let i = 0; i < n; i++) sum += weights[i];
-  if (sum === 0) { out[0] = total; return out; }
+  if (sum === 0) { out[0] = total; return; }
   let given = 0;
-  const rem = new Array<number>(n);
   for (let i = 0; i < n; i++) {
     const share = mulDivRound(weights[i], total, sum, 'down');
     out[i] = share;
@@ -40,7 +45,19 @@ export function allocate(total: number, weights: readonly number[]): number[] {
     for (let i = 1; i < n; i++) if (rem[i] > rem[best]) best = i;
     out[best] += 1; rem[best] = -1; given += 1;
   }
-  return out;
+}
+
+// Scratch buffers reused by every quote (the engine is synchronous); grown on demand.
+let cap = 0;
+let S_goods = new Float64Array(0), S_unit = new Float64Array(0), S_transport = new Float64Array(0);
+let S_weights = new Float64Array(0), S_shares = new Float64Array(0), S_rem = new Float64Array(0);
+let S_checkout = new Uint8Array(0), S_ok = new Uint8Array(0);
+function ensureScratch(n: number): void {
+  if (n <= cap) return;
+  cap = Math.max(n, cap * 2, 64);
+  S_goods = new Float64Array(cap); S_unit = new Float64Array(cap); S_transport = new Float64Array(cap);
+  S_weights = new Float64Array(cap); S_shares = new Float64Array(cap); S_rem = new Float64Array(cap);
+  S_checkout = new Uint8Array(cap); S_ok = new Uint8Array(cap);
 }
 
 function roundSub(amountSub: number, r: { step: number; mode: RoundingMode }): number {
@@ -142,8 +159,9 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
 
   // ---- goods values and transport allocation --------------------------------------------------
   const n = lines.length;
-  const goods = new Array<number>(n);
-  const unitDest = new Array<number>(n);
+  ensureScratch(n);
+  const goods = S_goods;
+  const unitDest = S_unit;
   let intrinsic = 0;
   for (let i = 0; i < n; i++) {
     const l = lines[i];
@@ -158,7 +176,8 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
   }
   const transportSale = shippingSale + insuranceSale;
   const transportDest = toDest === IDENTITY ? transportSale : convert(transportSale, toDest, 'half-up');
-  const transportShares = allocate(transportDest, goods);
+  const transportShares = S_transport;
+  allocateInto(transportDest, goods, n, transportShares, S_rem);
   const personal = consumer ? plan.personal : undefined;
 
   // ---- duty per line ------------------------------------------------------------------------------
@@ -329,19 +348,20 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
   let regimeDuty = false;
   let regimeObligation = false;
   let checkoutLines = 0;
-  const atCheckout = new Array<boolean>(n).fill(false);
+  const atCheckout = S_checkout;
+  atCheckout.fill(0, 0, n);
   const reg = plan.regime;
   if (reg && consumer) {
     const rv = reg.rule.value;
     const t = rv.threshold;
-    const lineOk = new Array<boolean>(n);
+    const lineOk = S_ok;
     let eligible: boolean;
     if (t.basis === 'per_item') {
       eligible = false;
-      for (let i = 0; i < n; i++) { lineOk[i] = !excise && compare(unitDest[i], reg.limit, t.strict); eligible ||= lineOk[i]; }
+      for (let i = 0; i < n; i++) { const ok = !excise && compare(unitDest[i], reg.limit, t.strict); lineOk[i] = ok ? 1 : 0; eligible ||= ok; }
     } else {
       eligible = !excise && (t.basis === 'tax_amount' /* CH mail-order rule: registration decides */ || compare(t.basis === 'intrinsic' ? intrinsic : customsTotal, reg.limit, t.strict));
-      lineOk.fill(eligible);
+      lineOk.fill(eligible ? 1 : 0, 0, n);
     }
     const key = rv.registration;
     const registered = !!(input.registrations as Record<string, string> | undefined)?.[key] || (!!input.marketplace && rv.marketplaceDeemedSupplier);
@@ -351,7 +371,7 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
       regimeObligation = !applies;
       for (let i = 0; i < n; i++) {
         if (!lineOk[i]) continue;
-        atCheckout[i] = true;
+        atCheckout[i] = 1;
         checkoutLines++;
         if (applies && rv.dutyExempt) { lineQuotes[i].duty.amount = 0; lineQuotes[i].duty.relievedBy = reg.rule.ref.id; }
       }
@@ -379,9 +399,10 @@ export function quoteLandedCost(data: LandedCostData, input: LandedCostInput): L
       amount = mulDivRound(customsTotal, fee.parts, PCT_DEN, 'half-up');
       rateText = `${f.rate}%`;
     }
-    const weights = new Array<number>(n);
+    const weights = S_weights;
     for (let i = 0; i < n; i++) weights[i] = lineQuotes[i].customsValue.amount;
-    const shares = allocate(amount, weights);
+    const shares = S_shares;
+    allocateInto(amount, weights, n, shares, S_rem);
     for (let i = 0; i < n; i++) {
       const q = lineQuotes[i];
       if (q.fees === NO_FEES) q.fees = [];
