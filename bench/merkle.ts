@@ -135,6 +135,13 @@ function record(seq: number): Uint8Array {
   );
 }
 
+function sampleRecordBytes(size: number): number {
+  const samples = 10_000;
+  let bytes = 0;
+  for (let i = 0; i < samples; i++) bytes += record(Math.floor((i * size) / samples)).length;
+  return (bytes / samples) * size;
+}
+
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 const round = (x: number, digits = 1): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -172,7 +179,8 @@ async function runSize(size: number, uniform: boolean): Promise<SizeResult> {
   const leafOf = (index: number): Uint8Array => leafHash(record(uniform ? 0 : index));
   let hashMs = 0;
   let appendMs = 0;
-  let recordBytes = uniform ? record(0).length * size : 0;
+  // Uniform trees do not build records; estimate their size from a sample of the real sequence.
+  let recordBytes = uniform ? sampleRecordBytes(size) : 0;
   const leaves: Uint8Array[] = new Array(batchSize);
   progress(`${size} leaves: ${uniform ? 'uniform-leaf tree (no ingest)' : 'ingesting'}`);
   for (let start = 0; !uniform && start < size; start += batchSize) {
