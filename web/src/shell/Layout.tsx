@@ -1,4 +1,4 @@
-import { Component, useEffect, useState, type ErrorInfo, type ReactNode } from 'react';
+import { Component, useEffect, useRef, useState, type ErrorInfo, type ReactNode } from 'react';
 import { Link, Navigate, NavLink, Outlet, useLocation } from 'react-router-dom';
 import { BrandMark } from './AuthLayout';
 import { useI18n, useT } from './i18n';
@@ -27,7 +27,16 @@ export function ConsoleLayout() {
   const location = useLocation();
   const [menuOpen, setMenuOpen] = useState(false);
   const visible = useVisibleNav();
-  useEffect(() => setMenuOpen(false), [location.pathname]);
+  const mainRef = useRef<HTMLElement>(null);
+  const firstPath = useRef(location.pathname);
+  useEffect(() => {
+    setMenuOpen(false);
+    // After client-side navigation, move focus to the new page so screen readers announce it.
+    if (location.pathname !== firstPath.current) {
+      firstPath.current = '';
+      mainRef.current?.focus({ preventScroll: true });
+    }
+  }, [location.pathname]);
 
   if (session.status === 'loading') return <div className="page-center"><Loading /></div>;
   if (session.status !== 'signed-in' || !session.me) {
@@ -76,7 +85,7 @@ export function ConsoleLayout() {
             </>
           )}
         </nav>
-        <main id="main" className="main" tabIndex={-1}>
+        <main id="main" className="main" tabIndex={-1} ref={mainRef}>
           <PageErrorBoundary key={`${me.current_org_id}|${location.pathname}`} t={t}>
             {needsOrg ? <NoOrganisation /> : <Outlet />}
           </PageErrorBoundary>
