@@ -10,4 +10,7 @@ export const modules: TradelaneModule[] = [
   identityModule,
   webhooksModule,
   (await import('./ledger/index.ts')).ledgerModule,
+  (await import('./logistics/index.ts')).logisticsModule,
+  (await import('./inventory/index.ts')).inventoryModule,
+  (await import('./catalog/index.ts')).catalogModule,
 ];

@@ -1,0 +1,323 @@
+import type { AuthContext } from '../../kernel/context.ts';
+import type { Db, Executor } from '../../kernel/db.ts';
+import { AppError } from '../../kernel/errors.ts';
+import { emit } from '../../kernel/events.ts';
+import { newId } from '../../kernel/ids.ts';
+
+/**
+ * The stock core: every change of a level goes through moveStock (a conditional UPDATE that can
+ * never take a level below zero or reserve more than is on hand) and is written as an immutable
+ * movement in the same transaction. Reservations are just movements on `reserved`.
+ */
+export const MOVEMENT_KINDS = ['receipt', 'inbound', 'reservation', 'release', 'shipment', 'transfer_out', 'transfer_in', 'count_adjustment', 'damage'] as const;
+export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+
+export interface Move {
+  orgId: string; // the seller owning the goods
+  sku: string;
+  warehouseId: string;
+  kind: MovementKind;
+  dOnHand?: number;
+  dReserved?: number;
+  dInTransit?: number;
+  referenceType?: string;
+  referenceId?: string;
+  reason?: string;
+}
+
+export interface Levels { on_hand: number; reserved: number; in_transit: number; safety: number }
+
+type Actor = Pick<AuthContext, 'orgId' | 'userId' | 'requestId'>;
+
+/**
+ * Apply the deltas to one stock row if the result stays valid (no negative level, reserved ≤ on
+ * hand). Returns the new levels, or null when the stock is not there. Writes no movement: callers
+ * collect moves and record them with recordMovements once the whole operation succeeded.
+ */
+export async function moveStock(tx: Executor, m: Move): Promise<Levels | null> {
+  const dh = m.dOnHand ?? 0, dr = m.dReserved ?? 0, dt = m.dInTransit ?? 0;
+  // Row lock + re-check: under READ COMMITTED PostgreSQL re-evaluates this WHERE on the latest
+  // committed row after waiting for a concurrent writer, which is what makes oversell impossible.
+  const rows = await tx.query<Levels>(
+    `UPDATE inv_stock SET on_hand = on_hand + $4, reserved = reserved + $5, in_transit = in_transit + $6, updated_at = now()
+      WHERE org_id = $1 AND sku = $2 AND warehouse_id = $3
+        AND on_hand + $4 >= 0 AND reserved + $5 >= 0 AND in_transit + $6 >= 0 AND reserved + $5 <= on_hand + $4
+      RETURNING on_hand, reserved, in_transit, safety`,
+    [m.orgId, m.sku, m.warehouseId, dh, dr, dt],
+  );
+  if (rows[0]) return rows[0];
+  if (dh < 0 || dr < 0 || dt < 0 || dr > dh) return null;
+  // First stock of this SKU in this warehouse (only increases can create a row).
+  const created = await tx.query<Levels>(
+    `INSERT INTO inv_stock (org_id, sku, warehouse_id, on_hand, reserved, in_transit) VALUES ($1,$2,$3,$4,$5,$6)
+     ON CONFLICT (org_id, sku, warehouse_id) DO UPDATE SET on_hand = inv_stock.on_hand + EXCLUDED.on_hand, reserved = inv_stock.reserved + EXCLUDED.reserved,
+       in_transit = inv_stock.in_transit + EXCLUDED.in_transit, updated_at = now()
+     RETURNING on_hand, reserved, in_transit, safety`,
+    [m.orgId, m.sku, m.warehouseId, dh, dr, dt],
+  );
+  return created[0] ?? null;
+}
+
+/** Write the movement rows (one statement). */
+export async function recordMovements(tx: Executor, actor: Actor, moves: Move[]): Promise<void> {
+  if (moves.length === 0) return;
+  await tx.query(
+    `INSERT INTO inv_movements (org_id, sku, warehouse_id, kind, d_on_hand, d_reserved, d_in_transit, reference_type, reference_id, reason, actor_org_id, actor_user_id, request_id)
+     SELECT * , $11::text, $12::text, $13::text FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::int[], $7::int[], $8::text[], $9::text[], $10::text[])`,
+    [
+      moves.map((m) => m.orgId), moves.map((m) => m.sku), moves.map((m) => m.warehouseId), moves.map((m) => m.kind),
+      moves.map((m) => m.dOnHand ?? 0), moves.map((m) => m.dReserved ?? 0), moves.map((m) => m.dInTransit ?? 0),
+      moves.map((m) => m.referenceType ?? null), moves.map((m) => m.referenceId ?? null), moves.map((m) => m.reason ?? null),
+      actor.orgId, actor.userId, actor.requestId,
+    ],
+  );
+}
+
+/** Undo applied level changes of an operation that failed half-way (no movement was written for them). */
+async function compensate(tx: Executor, applied: Move[]) {
+  for (const m of applied.reverse()) {
+    await tx.query(
+      `UPDATE inv_stock SET on_hand = on_hand - $4, reserved = reserved - $5, in_transit = in_transit - $6 WHERE org_id = $1 AND sku = $2 AND warehouse_id = $3`,
+      [m.orgId, m.sku, m.warehouseId, m.dOnHand ?? 0, m.dReserved ?? 0, m.dInTransit ?? 0],
+    );
+  }
+}
+
+export class StockShortage extends AppError {
+  constructor(readonly shortages: Array<{ sku: string; warehouse_id: string | null; requested: number; missing: number }>) {
+    super('insufficient_stock', 409, `Not enough stock: ${shortages.map((s) => `${s.sku} short by ${s.missing}${s.warehouse_id ? ` in ${s.warehouse_id}` : ''}`).join('; ')}`, [], { shortages });
+  }
+}
+
+/**
+ * Apply several moves all-or-nothing: on the first one that cannot be applied the earlier ones are
+ * undone and StockShortage is thrown. On success the movements are recorded and alerts checked.
+ */
+export async function applyMoves(tx: Executor, actor: Actor, moves: Move[]): Promise<Levels[]> {
+  const applied: Move[] = [];
+  const levels: Levels[] = [];
+  for (const m of moves) {
+    const l = await moveStock(tx, m);
+    if (!l) {
+      await compensate(tx, applied);
+      const cur = await tx.maybeOne<Levels>(`SELECT on_hand, reserved, in_transit, safety FROM inv_stock WHERE org_id = $1 AND sku = $2 AND warehouse_id = $3`, [m.orgId, m.sku, m.warehouseId]);
+      const requested = Math.max(-(m.dOnHand ?? 0), m.dReserved ?? 0, -(m.dInTransit ?? 0));
+      const have = m.dInTransit && m.dInTransit < 0 ? (cur?.in_transit ?? 0) : (cur ? cur.on_hand - cur.reserved : 0);
+      throw new StockShortage([{ sku: m.sku, warehouse_id: m.warehouseId, requested, missing: Math.max(1, requested - have) }]);
+    }
+    applied.push(m);
+    levels.push(l);
+  }
+  await recordMovements(tx, actor, moves);
+  await checkAlerts(tx, actor, moves, levels);
+  return levels;
+}
+
+// ---------- alerts ----------
+
+/** Open (once) or resolve low-stock / stock-out alerts for the stock rows just changed. */
+export async function checkAlerts(tx: Executor, actor: Actor, moves: Move[], levels: Levels[]): Promise<void> {
+  for (let i = 0; i < moves.length; i++) {
+    const m = moves[i], l = levels[i];
+    const available = l.on_hand - l.reserved;
+    const wanted: Array<'low_stock' | 'stock_out'> = [];
+    if (available <= 0 && (l.on_hand > 0 || l.reserved > 0 || (m.dOnHand ?? 0) < 0 || (m.dReserved ?? 0) > 0)) wanted.push('stock_out');
+    if (l.safety > 0 && available <= l.safety) wanted.push('low_stock');
+    const increased = (m.dOnHand ?? 0) - (m.dReserved ?? 0) > 0;
+    if (increased) {
+      await tx.query(
+        `UPDATE inv_alerts SET resolved_at = now() WHERE org_id = $1 AND sku = $2 AND warehouse_id = $3 AND resolved_at IS NULL AND NOT (kind = ANY($4))`,
+        [m.orgId, m.sku, m.warehouseId, wanted],
+      );
+    }
+    for (const kind of wanted) {
+      const opened = await tx.query(
+        `INSERT INTO inv_alerts (id, org_id, sku, warehouse_id, kind, available, safety) VALUES ($1,$2,$3,$4,$5,$6,$7)
+         ON CONFLICT (org_id, sku, warehouse_id, kind) WHERE resolved_at IS NULL DO NOTHING RETURNING id`,
+        [newId('ial'), m.orgId, m.sku, m.warehouseId, kind, available, l.safety],
+      );
+      if (opened.length) {
+        await emit(tx, actor, {
+          type: kind === 'stock_out' ? 'inventory.stock.out' : 'inventory.stock.low', entityType: 'stock', entityId: `${m.sku}@${m.warehouseId}`, orgId: m.orgId,
+          payload: { alert_id: opened[0].id, sku: m.sku, warehouse_id: m.warehouseId, available, safety: l.safety, on_hand: l.on_hand, reserved: l.reserved },
+        });
+      }
+    }
+  }
+}
+
+// ---------- reservations (the public face for orders) ----------
+
+export interface ReserveLine { sku: string; qty: number; warehouseId?: string }
+export interface Reservation { id: string; sku: string; warehouseId: string; qty: number }
+
+/**
+ * Reserve every line of an order for the caller's organisation (the seller), all or nothing.
+ * A line without a warehouse goes to the warehouse with the most available stock; when no single
+ * warehouse has enough, it is split across warehouses. Throws StockShortage (409) on shortage.
+ */
+export async function reserve(tx: Executor, ctx: Actor, input: { orderId: string; lines: ReserveLine[] }): Promise<Reservation[]> {
+  const sellerOrgId = ctx.orgId;
+  const lines = [...input.lines].filter((l) => l.qty > 0).sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0)); // one lock order
+  const applied: Move[] = [];
+  const levels: Levels[] = [];
+  const shortages: StockShortage['shortages'] = [];
+  const base = { orgId: sellerOrgId, kind: 'reservation' as const, referenceType: 'order', referenceId: input.orderId };
+  const tryMove = async (sku: string, warehouseId: string, qty: number) => {
+    const m: Move = { ...base, sku, warehouseId, dReserved: qty };
+    const l = await moveStock(tx, m);
+    if (l) { applied.push(m); levels.push(l); }
+    return !!l;
+  };
+  for (const line of lines) {
+    if (!Number.isSafeInteger(line.qty)) throw new AppError('validation', 400, `quantity of ${line.sku} must be an integer`);
+    if (line.warehouseId) {
+      if (!(await tryMove(line.sku, line.warehouseId, line.qty))) shortages.push({ sku: line.sku, warehouse_id: line.warehouseId, requested: line.qty, missing: line.qty });
+      continue;
+    }
+    let remaining = line.qty;
+    for (let attempt = 0; remaining > 0 && attempt < 3; attempt++) {
+      const candidates = await tx.query<{ warehouse_id: string; available: number }>(
+        `SELECT s.warehouse_id, s.on_hand - s.reserved AS available FROM inv_stock s JOIN inv_warehouses w ON w.id = s.warehouse_id AND w.active
+          WHERE s.org_id = $1 AND s.sku = $2 AND s.on_hand - s.reserved > 0 ORDER BY available DESC, s.warehouse_id`,
+        [sellerOrgId, line.sku],
+      );
+      const total = candidates.reduce((s, c) => s + c.available, 0);
+      if (total < remaining) break;
+      // one warehouse that covers the line, else fill from the fullest
+      const whole = candidates.find((c) => c.available >= remaining);
+      if (whole && (await tryMove(line.sku, whole.warehouse_id, remaining))) { remaining = 0; break; }
+      for (const c of candidates) {
+        const take = Math.min(c.available, remaining);
+        if (take > 0 && (await tryMove(line.sku, c.warehouse_id, take))) remaining -= take;
+        if (remaining === 0) break;
+      }
+    }
+    if (remaining > 0) shortages.push({ sku: line.sku, warehouse_id: null, requested: line.qty, missing: remaining });
+  }
+  if (shortages.length) {
+    await compensate(tx, applied);
+    throw new StockShortage(shortages);
+  }
+  const reservations = applied.map((m) => ({ id: newId('rsv'), sku: m.sku, warehouseId: m.warehouseId, qty: m.dReserved! }));
+  if (reservations.length) {
+    await tx.query(
+      `INSERT INTO inv_reservations (id, org_id, order_id, sku, warehouse_id, qty) SELECT r.id, $1, $2, r.sku, r.wh, r.qty FROM unnest($3::text[], $4::text[], $5::text[], $6::int[]) AS r(id, sku, wh, qty)`,
+      [sellerOrgId, input.orderId, reservations.map((r) => r.id), reservations.map((r) => r.sku), reservations.map((r) => r.warehouseId), reservations.map((r) => r.qty)],
+    );
+  }
+  await recordMovements(tx, ctx, applied);
+  await checkAlerts(tx, ctx, applied, levels);
+  return reservations;
+}
+
+/** Release what is still reserved for an order (cancellation, split, merge). Returns the released lines. */
+export async function release(tx: Executor, ctx: Actor, orderId: string): Promise<Array<{ sku: string; warehouseId: string; qty: number }>> {
+  const open = await tx.query(
+    `SELECT id, sku, warehouse_id, qty - consumed - released AS remaining FROM inv_reservations WHERE org_id = $1 AND order_id = $2 AND status = 'active' ORDER BY sku, warehouse_id FOR UPDATE`,
+    [ctx.orgId, orderId],
+  );
+  const moves: Move[] = open.filter((r) => r.remaining > 0).map((r) => ({
+    orgId: ctx.orgId, sku: r.sku, warehouseId: r.warehouse_id, kind: 'release' as const, dReserved: -r.remaining, referenceType: 'order', referenceId: orderId,
+  }));
+  await applyMoves(tx, ctx, moves);
+  if (open.length) {
+    await tx.query(`UPDATE inv_reservations SET released = qty - consumed, status = 'released', updated_at = now() WHERE id = ANY($1)`, [open.map((r) => r.id)]);
+  }
+  return moves.map((m) => ({ sku: m.sku, warehouseId: m.warehouseId, qty: -m.dReserved! }));
+}
+
+/**
+ * Ship goods of an order from one warehouse: consumes the order's reservations there first, then
+ * takes unreserved available stock for the rest. All or nothing (StockShortage).
+ */
+export async function consume(tx: Executor, ctx: Actor, input: { orderId: string; warehouseId: string; lines: Array<{ sku: string; qty: number }> }): Promise<Array<{ sku: string; qty: number; fromReservation: number }>> {
+  const open = await tx.query(
+    `SELECT id, sku, qty - consumed - released AS remaining FROM inv_reservations WHERE org_id = $1 AND order_id = $2 AND warehouse_id = $3 AND status = 'active' ORDER BY id FOR UPDATE`,
+    [ctx.orgId, input.orderId, input.warehouseId],
+  );
+  const moves: Move[] = [];
+  const updates: Array<{ id: string; take: number; full: boolean }> = [];
+  const out: Array<{ sku: string; qty: number; fromReservation: number }> = [];
+  for (const line of input.lines) {
+    let left = line.qty;
+    let fromReservation = 0;
+    for (const r of open) {
+      if (r.sku !== line.sku || r.remaining <= 0 || left === 0) continue;
+      const take = Math.min(r.remaining, left);
+      r.remaining -= take;
+      left -= take;
+      fromReservation += take;
+      updates.push({ id: r.id, take, full: r.remaining === 0 });
+    }
+    const m = { orgId: ctx.orgId, sku: line.sku, warehouseId: input.warehouseId, kind: 'shipment' as const, referenceType: 'order', referenceId: input.orderId };
+    if (fromReservation > 0) moves.push({ ...m, dOnHand: -fromReservation, dReserved: -fromReservation });
+    if (left > 0) moves.push({ ...m, dOnHand: -left, reason: 'shipped without reservation' });
+    out.push({ sku: line.sku, qty: line.qty, fromReservation });
+  }
+  await applyMoves(tx, ctx, moves);
+  for (const u of updates) {
+    await tx.query(`UPDATE inv_reservations SET consumed = consumed + $2, status = CASE WHEN $3 THEN 'consumed' ELSE status END, updated_at = now() WHERE id = $1`, [u.id, u.take, u.full]);
+  }
+  return out;
+}
+
+export async function reservationsOf(tx: Executor, sellerOrgId: string, orderId: string) {
+  return tx.query(
+    `SELECT id, sku, warehouse_id, qty, consumed, released, status, created_at FROM inv_reservations WHERE org_id = $1 AND order_id = $2 ORDER BY id`,
+    [sellerOrgId, orderId],
+  );
+}
+
+// ---------- reading stock ----------
+
+export interface StockLine { sku: string; warehouseId: string; country: string; onHand: number; reserved: number; available: number; inTransit: number; safety: number }
+
+export async function stockFor(tx: Executor, sellerOrgId: string, skus: string[]): Promise<StockLine[]> {
+  const rows = await tx.query(
+    `SELECT s.sku, s.warehouse_id, w.country, s.on_hand, s.reserved, s.in_transit, s.safety FROM inv_stock s JOIN inv_warehouses w ON w.id = s.warehouse_id
+      WHERE s.org_id = $1 AND s.sku = ANY($2) ORDER BY s.sku, s.warehouse_id`,
+    [sellerOrgId, skus],
+  );
+  return rows.map((r) => ({ sku: r.sku, warehouseId: r.warehouse_id, country: r.country, onHand: r.on_hand, reserved: r.reserved, available: r.on_hand - r.reserved, inTransit: r.in_transit, safety: r.safety }));
+}
+
+// ---------- the invariant ----------
+
+export interface InventoryCheck {
+  ok: boolean;
+  stockRows: number;
+  movements: number;
+  /** Levels that differ from the sum of their movements. */
+  levelMismatches: Array<{ org_id: string; sku: string; warehouse_id: string; stored: number[]; movements: number[] }>;
+  /** Reserved levels that differ from the open reservations. */
+  reservationMismatches: Array<{ org_id: string; sku: string; warehouse_id: string; reserved: number; open_reservations: number }>;
+}
+
+/** Prove: every level = Σ movements (on hand, reserved, in transit) and reserved = Σ open reservations. */
+export async function checkInventory(db: Executor | Db): Promise<InventoryCheck> {
+  const level = await db.query(
+    `SELECT COALESCE(s.org_id, m.org_id) AS org_id, COALESCE(s.sku, m.sku) AS sku, COALESCE(s.warehouse_id, m.warehouse_id) AS warehouse_id,
+            COALESCE(s.on_hand, 0) AS on_hand, COALESCE(s.reserved, 0) AS reserved, COALESCE(s.in_transit, 0) AS in_transit,
+            COALESCE(m.on_hand, 0)::int AS m_on_hand, COALESCE(m.reserved, 0)::int AS m_reserved, COALESCE(m.in_transit, 0)::int AS m_in_transit
+       FROM inv_stock s
+       FULL OUTER JOIN (SELECT org_id, sku, warehouse_id, sum(d_on_hand) AS on_hand, sum(d_reserved) AS reserved, sum(d_in_transit) AS in_transit
+                          FROM inv_movements GROUP BY org_id, sku, warehouse_id) m
+         ON m.org_id = s.org_id AND m.sku = s.sku AND m.warehouse_id = s.warehouse_id
+      WHERE COALESCE(s.on_hand, 0) <> COALESCE(m.on_hand, 0) OR COALESCE(s.reserved, 0) <> COALESCE(m.reserved, 0) OR COALESCE(s.in_transit, 0) <> COALESCE(m.in_transit, 0)`,
+  );
+  const reservations = await db.query(
+    `SELECT s.org_id, s.sku, s.warehouse_id, s.reserved, COALESCE(r.open, 0)::int AS open_reservations
+       FROM inv_stock s LEFT JOIN (SELECT org_id, sku, warehouse_id, sum(qty - consumed - released) AS open FROM inv_reservations WHERE status = 'active' GROUP BY 1, 2, 3) r
+         ON r.org_id = s.org_id AND r.sku = s.sku AND r.warehouse_id = s.warehouse_id
+      WHERE s.reserved <> COALESCE(r.open, 0)`,
+  );
+  const counts = await db.one(`SELECT (SELECT count(*)::int FROM inv_stock) AS stock, (SELECT count(*)::int FROM inv_movements) AS movements`);
+  return {
+    ok: level.length === 0 && reservations.length === 0,
+    stockRows: counts.stock,
+    movements: counts.movements,
+    levelMismatches: level.map((r) => ({ org_id: r.org_id, sku: r.sku, warehouse_id: r.warehouse_id, stored: [r.on_hand, r.reserved, r.in_transit], movements: [r.m_on_hand, r.m_reserved, r.m_in_transit] })),
+    reservationMismatches: reservations.map((r) => ({ org_id: r.org_id, sku: r.sku, warehouse_id: r.warehouse_id, reserved: r.reserved, open_reservations: r.open_reservations })),
+  };
+}
