@@ -24,6 +24,7 @@ export const TYPO_COST = 0.7;
 export const UNMATCHED_CANDIDATE_FACTOR = 0.25;
 /** …but when the query has a single informative word, every other listed word counts more. */
 export const UNMATCHED_CANDIDATE_FACTOR_SINGLE = 0.6;
+export const UNMATCHED_CANDIDATE_FACTOR_REPLACED = 1;
 export const PARTICLE_WEIGHT_FACTOR = 0.3;
 export const INITIAL_WEIGHT = 0.3;
 
@@ -182,7 +183,10 @@ export function compareNames(
   const unmatchedCandidate: string[] = [];
   for (let i = 0; i < Q.length; i++) if (!usedQ[i]) unmatchedQuery.push(Q[i]!.text);
   const informativeQuery = Q.filter((t) => t.role === 'word' || t.role === 'number').length;
-  const factor = informativeQuery >= 2 ? UNMATCHED_CANDIDATE_FACTOR : UNMATCHED_CANDIDATE_FACTOR_SINGLE;
+  // A listed word the query lacks is cheap (dropped middle name) — unless the query put another
+  // word in its place: a replaced word is evidence of a different name, so it counts in full.
+  const replaced = Q.some((t, i) => !usedQ[i] && t.role === 'word');
+  const factor = replaced ? UNMATCHED_CANDIDATE_FACTOR_REPLACED : informativeQuery >= 2 ? UNMATCHED_CANDIDATE_FACTOR : UNMATCHED_CANDIDATE_FACTOR_SINGLE;
   for (let j = 0; j < C.length; j++) {
     if (usedC[j]) continue;
     unmatchedCandidate.push(C[j]!.text);
