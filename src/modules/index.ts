@@ -11,6 +11,7 @@ export const modules: TradelaneModule[] = [
   webhooksModule,
   (await import('./ledger/index.ts')).ledgerModule,
   (await import('./logistics/index.ts')).logisticsModule,
+  (await import('./logistics/index.ts')).logisticsModule,
   (await import('./inventory/index.ts')).inventoryModule,
   (await import('./catalog/index.ts')).catalogModule,
 ];
