@@ -11,7 +11,6 @@ export const modules: TradelaneModule[] = [
   webhooksModule,
   (await import('./ledger/index.ts')).ledgerModule,
   (await import('./logistics/index.ts')).logisticsModule,
-  (await import('./logistics/index.ts')).logisticsModule,
   (await import('./inventory/index.ts')).inventoryModule,
   (await import('./catalog/index.ts')).catalogModule,
 ];
