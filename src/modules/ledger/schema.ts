@@ -33,13 +33,15 @@ CREATE TABLE ledger_transfers (
   seq bigserial UNIQUE,
   id text PRIMARY KEY,
   kind text NOT NULL CHECK (kind IN ('posted','pending','post_pending','void_pending','expire_pending')),
-  debit_account_id text NOT NULL REFERENCES ledger_accounts(id),
-  credit_account_id text NOT NULL REFERENCES ledger_accounts(id),
+  -- No foreign keys here: the transfer engine resolves both accounts under FOR UPDATE locks before
+  -- anything is written, so per-row FK triggers would only repeat that check on the hot path.
+  debit_account_id text NOT NULL,
+  credit_account_id text NOT NULL,
   debit_org_id text NOT NULL,
   credit_org_id text NOT NULL,
   currency text NOT NULL,
   amount bigint NOT NULL CHECK (amount >= 0),
-  pending_id text REFERENCES ledger_transfers(id),
+  pending_id text,
   pending_status text CHECK (pending_status IN ('pending','posted','voided','expired')),
   timeout_at timestamptz,
   linked_group text,
@@ -55,7 +57,6 @@ CREATE TABLE ledger_transfers (
 CREATE INDEX ledger_transfers_debit ON ledger_transfers (debit_account_id, seq);
 CREATE INDEX ledger_transfers_credit ON ledger_transfers (credit_account_id, seq);
 CREATE INDEX ledger_transfers_reference ON ledger_transfers (reference_type, reference_id);
-CREATE INDEX ledger_transfers_pending ON ledger_transfers (pending_id) WHERE pending_id IS NOT NULL;
 
 CREATE TABLE ledger_fx_rates (
   id text PRIMARY KEY,
