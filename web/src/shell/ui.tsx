@@ -245,7 +245,7 @@ export function Table<T>({ columns, rows, rowKey, empty, caption, loading }: {
   if (rows && rows.length === 0) return <>{empty ?? <EmptyState title={t('common.empty')} />}</>;
   return (
     <div className="table-wrap">
-      <table className="table">
+      <table className="table table-responsive">
         {caption && <caption className="visually-hidden">{caption}</caption>}
         <thead>
           <tr>
@@ -259,7 +259,7 @@ export function Table<T>({ columns, rows, rowKey, empty, caption, loading }: {
             <tr key={rowKey(row)}>
               {columns.map((c) => (
                 <td key={c.key} className={[c.align ? `align-${c.align}` : '', c.wide ? 'wide' : ''].join(' ')} data-label={typeof c.header === 'string' ? c.header : undefined}>
-                  {c.render ? c.render(row) : String((row as Record<string, unknown>)[c.key] ?? '')}
+                  <div className="cell">{c.render ? c.render(row) : String((row as Record<string, unknown>)[c.key] ?? '')}</div>
                 </td>
               ))}
             </tr>
