@@ -1,0 +1,121 @@
+/**
+ * bench/http — drives the running server over loopback for a fixed time (autocannon) and reports
+ * requests/s and p50/p99 latency for:
+ *   bare    GET /healthz                           (no auth, no database)
+ *   read    GET /v1/organisation                   (API key auth, tenant-scoped read of one record)
+ *   create  POST /v1/webhooks with Idempotency-Key (auth, validation, transaction, audit, outbox, idempotency row)
+ * each as a ratio to the bare route, on PGlite and on PostgreSQL. The server runs as a child
+ * process so the load generator does not share its event loop.
+ *
+ *   npm run bench -- http [--seconds 5] [--connections 16] [--only pglite|postgres]
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
+const seconds = Number(opt('seconds', '5'));
+const connections = Number(opt('connections', '16'));
+const only = opt('only', '');
+const root = new URL('..', import.meta.url).pathname;
+const pgAdmin = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as any).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'start'], {
+    cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', TRADELANE_DEMO: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_PER_MINUTE_IP: '100000000', NATS_URL: '', ...env },
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 1200; i++) {
+    try { if ((await fetch(base + '/readyz')).ok) return { child, base }; } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not start');
+}
+
+async function json(base: string, path: string, body: unknown, headers: Record<string, string> = {}) {
+  const r = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  return { body: await r.json(), cookie: r.headers.get('set-cookie')?.split(';')[0] };
+}
+
+interface Figures { rps: number; p50: number; p99: number; errors: number; non2xx: number }
+
+function run(opts: autocannon.Options): Promise<Figures> {
+  return new Promise((resolve, reject) => {
+    autocannon({ ...opts, duration: seconds, connections }, (err, r) => {
+      if (err) return reject(err);
+      resolve({ rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
+    });
+  });
+}
+
+async function measure(label: string, env: Record<string, string>) {
+  const { child, base } = await startServer(env);
+  try {
+    const signup = await json(base, '/v1/auth/signup', { email: `bench-${Date.now()}@bench.dev`, password: 'benchmark password', name: 'Bench', organisation: { name: 'Bench Co', kind: 'seller' } });
+    const key = (await json(base, '/v1/api-keys', { name: 'bench', scopes: ['identity:admin', 'webhooks:admin'] }, { cookie: signup.cookie! })).body.key;
+    const auth = { authorization: `Bearer ${key}` };
+    const bare = await run({ url: base + '/healthz' });
+    const read = await run({ url: base + '/v1/organisation', headers: auth });
+    let n = 0;
+    const body = JSON.stringify({ url: 'https://example.com/hook', event_types: ['bench.none'] });
+    const create = await run({
+      url: base + '/v1/webhooks', method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body,
+      requests: [{ setupRequest: (req: any) => ({ ...req, headers: { ...req.headers, 'idempotency-key': `bench-${process.pid}-${n++}` } }) }],
+    });
+    return { label, bare, read, create };
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+const results: Awaited<ReturnType<typeof measure>>[] = [];
+if (only !== 'postgres') results.push(await measure('pglite', { TRADELANE_DATA: mkdtempSync(join(tmpdir(), 'tl-bench-http-')), DATABASE_URL: '' }));
+if (only !== 'pglite') {
+  const name = `tl_bench_http_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: pgAdmin });
+  try {
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(pgAdmin);
+    url.pathname = '/' + name;
+    results.push(await measure('postgres', { DATABASE_URL: url.toString(), TRADELANE_DATA: mkdtempSync(join(tmpdir(), 'tl-bench-http-')) }));
+  } catch (err: any) {
+    console.error(`PostgreSQL part skipped: ${err.message}`);
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+    await admin.end().catch(() => {});
+  }
+}
+
+console.log(`\nbench/http — ${seconds} s per route, ${connections} connections, loopback\n`);
+console.log('database  route    req/s     p50 ms  p99 ms  ratio-to-bare  non-2xx');
+const out: Record<string, unknown> = { bench: 'http', seconds, connections };
+for (const r of results) {
+  for (const [name, f] of [['bare', r.bare], ['read', r.read], ['create', r.create]] as const) {
+    const ratio = f.rps / r.bare.rps;
+    console.log(`${r.label.padEnd(9)} ${name.padEnd(7)} ${String(f.rps).padStart(7)} ${String(f.p50).padStart(8)} ${String(f.p99).padStart(7)} ${ratio.toFixed(3).padStart(14)} ${String(f.non2xx + f.errors).padStart(8)}`);
+    out[`${r.label}_${name}_rps`] = f.rps;
+    out[`${r.label}_${name}_p50_ms`] = f.p50;
+    out[`${r.label}_${name}_p99_ms`] = f.p99;
+    out[`${r.label}_${name}_ratio`] = Number(ratio.toFixed(3));
+    out[`${r.label}_${name}_failed`] = f.non2xx + f.errors;
+  }
+}
+console.log('\ngoals: read ≥ 0.30 of bare, create ≥ 0.10 of bare');
+console.log(JSON.stringify(out));
