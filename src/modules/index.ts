@@ -11,8 +11,6 @@ export const modules: TradelaneModule[] = [
   webhooksModule,
   (await import('./ledger/index.ts')).ledgerModule,
   (await import('./logistics/index.ts')).logisticsModule,
-  (await import('./catalog/index.ts')).catalogModule,
-  (await import('./landed-cost/index.ts')).landedCostModule,
   (await import('./inventory/index.ts')).inventoryModule,
-  (await import('./orders/index.ts')).ordersModule,
+  (await import('./catalog/index.ts')).catalogModule,
 ];
