@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -18,13 +18,15 @@ export const dbLabel = onPostgres ? 'postgres' : 'pglite';
 
 export async function testDatabase(): Promise<{ db: Db; url?: string; drop(): Promise<void> }> {
   if (!onPostgres) {
-    const db = await openPglite();
+    const template = process.env.TL_TEST_PGLITE_TEMPLATE;
+    const db = await openPglite(undefined, template ? new Blob([readFileSync(template)]) : undefined);
     return { db, drop: async () => {} };
   }
   const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   await admin.connect();
   const name = `tl_t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
+  const template = process.env.TL_TEST_PG_TEMPLATE;
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   await admin.end();
   const url = new URL(process.env.TEST_DATABASE_URL!);
   url.pathname = '/' + name;

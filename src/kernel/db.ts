@@ -55,9 +55,10 @@ function wrap(run: (sql: string, params?: unknown[]) => Promise<any[]>, execAll:
   };
 }
 
-export async function openPglite(dataDir?: string): Promise<Db> {
+/** `template`: a gzipped data-directory dump to start from (tests start from a migrated snapshot). */
+export async function openPglite(dataDir?: string, template?: Blob): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const lite = await PGlite.create(dataDir ? join(dataDir, 'pgdata') : undefined, { extensions: { pg_trgm } });
+  const lite = await PGlite.create(dataDir ? join(dataDir, 'pgdata') : undefined, { extensions: { pg_trgm }, ...(template ? { loadDataDir: template } : {}) });
   const base = wrap(
     async (sql, params) => (await lite.query(sql, params as any[])).rows as any[],
     async (sql) => { await lite.exec(sql); },

@@ -56,7 +56,10 @@ describe(`identity and tenancy (${dbLabel})`, () => {
     expect(login.json().mfa_required).toBe(true);
     const cookie = String(login.headers['set-cookie']).split(';')[0];
     expect((await rt.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie } })).statusCode).toBe(401);
-    const fin = await rt.app.inject({ method: 'POST', url: '/v1/auth/login/totp', headers: { cookie }, payload: { code: totp(secret) } });
+    // the code that enabled 2FA cannot be replayed
+    const replay = await rt.app.inject({ method: 'POST', url: '/v1/auth/login/totp', headers: { cookie }, payload: { code: totp(secret) } });
+    expect(replay.statusCode).toBe(401);
+    const fin = await rt.app.inject({ method: 'POST', url: '/v1/auth/login/totp', headers: { cookie }, payload: { code: totp(secret, Date.now() + 30_000) } });
     expect(fin.statusCode).toBe(200);
     expect((await rt.app.inject({ method: 'GET', url: '/v1/me', headers: { cookie } })).statusCode).toBe(200);
   });

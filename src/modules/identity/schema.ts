@@ -84,4 +84,8 @@ CREATE TABLE password_resets (
 );
 `,
   },
+  {
+    id: 'identity_002_totp_replay',
+    sql: `ALTER TABLE users ADD COLUMN totp_last_step bigint NOT NULL DEFAULT 0;`,
+  },
 ];

@@ -7,7 +7,7 @@ import { AppError, badRequest, conflict, forbidden, notFound, unauthenticated, v
 import { emit } from '../../kernel/events.ts';
 import { newId } from '../../kernel/ids.ts';
 import { queueEmail } from '../../kernel/mail.ts';
-import { newTotpSecret, otpauthUri, verifyTotp } from './totp.ts';
+import { newTotpSecret, otpauthUri, totpStep } from './totp.ts';
 
 const SESSION_DAYS = 14;
 const ARGON = { algorithm: 2 /* Argon2id */, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const; // OWASP 2023 minimum
@@ -94,7 +94,7 @@ export async function login(tx: Executor, input: { email: string; password: stri
 export async function completeMfaLogin(tx: Executor, secrets: SecretBox, sessionId: string, code: string) {
   const s = await tx.maybeOne(`SELECT s.*, u.totp_secret_sealed FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 AND s.expires_at > now()`, [sessionId]);
   if (!s || !s.mfa_pending) throw badRequest('No sign-in is waiting for a two-factor code');
-  if (!verifyTotp(secrets.open(s.totp_secret_sealed), code)) throw new AppError('invalid_totp', 401, 'The two-factor code is wrong or expired');
+  await consumeTotp(tx, secrets, s.user_id, s.totp_secret_sealed, code, 401);
   await tx.query(`UPDATE sessions SET mfa_pending = false WHERE id = $1`, [sessionId]);
   invalidateAuthCache();
 }
@@ -185,6 +185,13 @@ export async function updateProfile(tx: Executor, ctx: AuthContext, patch: { nam
 }
 
 // ---------- TOTP ----------
+/** Check a code and burn its time step: the same code cannot be replayed within its window. */
+async function consumeTotp(tx: Executor, secrets: SecretBox, userId: string, sealed: string, code: string, status: number) {
+  const step = totpStep(secrets.open(sealed), code);
+  const burned = step === null ? [] : await tx.query(`UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2 RETURNING id`, [userId, step]);
+  if (burned.length === 0) throw new AppError('invalid_totp', status, 'The two-factor code is wrong, expired or already used', [{ field: 'code', message: 'wrong, expired or already used' }]);
+}
+
 export async function beginTotpSetup(tx: Executor, secrets: SecretBox, userId: string) {
   const u = await tx.one(`SELECT email, totp_enabled FROM users WHERE id = $1`, [userId]);
   if (u.totp_enabled) throw conflict('Two-factor authentication is already on; turn it off first to change the secret');
@@ -196,7 +203,7 @@ export async function beginTotpSetup(tx: Executor, secrets: SecretBox, userId: s
 export async function setTotpEnabled(tx: Executor, secrets: SecretBox, ctx: AuthContext, code: string, enabled: boolean) {
   const u = await tx.one(`SELECT totp_secret_sealed, totp_enabled FROM users WHERE id = $1`, [ctx.userId]);
   if (!u.totp_secret_sealed) throw badRequest('Start two-factor setup first');
-  if (!verifyTotp(secrets.open(u.totp_secret_sealed), code)) throw new AppError('invalid_totp', 400, 'The two-factor code is wrong or expired', [{ field: 'code', message: 'wrong or expired' }]);
+  await consumeTotp(tx, secrets, ctx.userId!, u.totp_secret_sealed, code, 400);
   await tx.query(`UPDATE users SET totp_enabled = $2, totp_secret_sealed = CASE WHEN $2 THEN totp_secret_sealed ELSE NULL END, updated_at = now() WHERE id = $1`, [ctx.userId, enabled]);
   if (ctx.orgId) await recordAudit(tx, ctx, { action: enabled ? 'user.totp_enable' : 'user.totp_disable', entityType: 'user', entityId: ctx.userId!, before: { totp_enabled: u.totp_enabled }, after: { totp_enabled: enabled } });
 }

@@ -43,11 +43,16 @@ export function totp(secretBase32: string, timeMs = Date.now(), step = 30): stri
 
 /** Accepts the current code and one step either side (clock drift). */
 export function verifyTotp(secretBase32: string, code: string, timeMs = Date.now()): boolean {
-  if (!/^\d{6}$/.test(code)) return false;
+  return totpStep(secretBase32, code, timeMs) !== null;
+}
+
+/** The time step the code belongs to, or null; callers store it so a code cannot be used twice. */
+export function totpStep(secretBase32: string, code: string, timeMs = Date.now()): number | null {
+  if (!/^\d{6}$/.test(code)) return null;
   const key = base32Decode(secretBase32);
   const counter = Math.floor(timeMs / 30000);
-  for (const d of [0, -1, 1]) if (hotp(key, counter + d) === code) return true;
-  return false;
+  for (const d of [0, -1, 1]) if (hotp(key, counter + d) === code) return counter + d;
+  return null;
 }
 
 export const otpauthUri = (secret: string, account: string, issuer = 'Tradelane') =>
