@@ -34,6 +34,8 @@ export interface BookingInput {
   lane_id: string;
   orders: OrderInput[];
   shipper: AddressInput;
+  /** The warehouse the goods leave from (lanes may collect only from named warehouses). */
+  from_warehouse_id?: string;
   /** Deliver to this address instead of the (single) order's consignee — a hub or warehouse. */
   deliver_to?: AddressInput;
   parcels?: UnifiedShipment['parcels'];
@@ -67,7 +69,7 @@ export async function createBooking(tx: Executor, ctx: AuthContext, input: Booki
   const items = input.orders.flatMap((o) => o.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitValueMinor: l.unit_value_minor, battery: l.battery, liquid: l.liquid, magnet: l.magnet })));
   const engineParcels: Parcel[] = parcels.map((p, i) => ({ weightGrams: p.weightGrams, lengthCm: p.lengthCm, widthCm: p.widthCm, heightCm: p.heightCm, items: i === 0 ? items : [] }));
   const shipmentForQuote = {
-    origin: { country: input.shipper.country },
+    origin: { country: input.shipper.country, warehouseId: input.from_warehouse_id },
     destination: { country: consignee.country, postcode: consignee.postcode, warehouseId: lane.destination.warehouseId },
     incoterm: input.orders[0]!.incoterm, parcels: engineParcels, declaredValue: { currency: input.orders[0]!.currency, amountMinor: declared },
   };
@@ -194,6 +196,7 @@ export interface ConsolidationInput {
   /** The hub or warehouse at the destination that receives the master shipment. */
   deliver_to: AddressInput;
   lane_id: string;
+  from_warehouse_id?: string;
   /** Largest master carton (grams); default: the lane's per-parcel limit or 30 kg. */
   max_carton_grams?: number;
   date?: string;
@@ -224,7 +227,7 @@ export async function consolidate(tx: Executor, ctx: AuthContext, input: Consoli
   const id = newId('cns');
   const plan = { max_carton_grams: limit, inner_parcels: inner, cartons: parcels, total_grams: parcels.reduce((t, p) => t + p.weightGrams, 0) };
   await tx.query(`INSERT INTO logistics_consolidations (id, org_id, destination, order_refs, plan) VALUES ($1,$2,$3,$4,$5)`, [id, ctx.orgId, JSON.stringify(input.deliver_to), input.orders.map((o) => o.ref), JSON.stringify(plan)]);
-  const booking = await createBooking(tx, ctx, { lane_id: input.lane_id, orders: input.orders, shipper: input.shipper, deliver_to: input.deliver_to, parcels, consolidation_id: id, date: input.date, fx: input.fx });
+  const booking = await createBooking(tx, ctx, { lane_id: input.lane_id, orders: input.orders, shipper: input.shipper, deliver_to: input.deliver_to, parcels, consolidation_id: id, date: input.date, fx: input.fx, from_warehouse_id: input.from_warehouse_id });
   await tx.query(`UPDATE logistics_consolidations SET master_booking_id = $2 WHERE id = $1`, [id, booking.id]);
   await recordAudit(tx, ctx, { action: 'logistics.consolidation.create', entityType: 'consolidation', entityId: id, after: { orders: input.orders.length, cartons: parcels.length, booking_id: booking.id } });
   return { id, order_refs: input.orders.map((o) => o.ref), plan, master_booking: booking };
@@ -296,7 +299,7 @@ export async function shipOrder(tx: Executor, ctx: AuthContext, input: ShipInput
     const partOrder: OrderInput = { ...o, lines: o.lines.filter((l) => part.lines.some((p) => p.sku === l.sku)).map((l) => ({ ...l, quantity: part.lines.find((p) => p.sku === l.sku)!.quantity })) };
     const shipper = input.shipper ?? wh.address ?? { name: wh.name ?? wh.id, line1: wh.name ?? wh.id, city: '', postcode: wh.postcode, country: wh.country };
     try {
-      bookings.push(await createBooking(tx, ctx, { lane_id: leg.laneId, orders: [partOrder], shipper, decision_id: winner.parts.length === 1 ? decision.id : undefined, date: input.date, fx: input.fx, deliver_to: leg.toWarehouseId ? { name: leg.toWarehouseId, line1: leg.toWarehouseId, city: '', postcode: input.warehouses.find((w) => w.id === leg.toWarehouseId)?.postcode ?? o.consignee.postcode, country: o.consignee.country } : undefined }));
+      bookings.push(await createBooking(tx, ctx, { lane_id: leg.laneId, orders: [partOrder], shipper, from_warehouse_id: part.warehouseId, decision_id: winner.parts.length === 1 ? decision.id : undefined, date: input.date, fx: input.fx, deliver_to: leg.toWarehouseId ? { name: leg.toWarehouseId, line1: leg.toWarehouseId, city: '', postcode: input.warehouses.find((w) => w.id === leg.toWarehouseId)?.postcode ?? o.consignee.postcode, country: o.consignee.country } : undefined }));
     } catch (err: any) {
       if (!(err instanceof AppError)) throw err;
       const report = stop('booking', err.message, err.extra);

@@ -39,7 +39,7 @@ const disruptionBody = z.strictObject({
   fx: fxSchema.optional(),
 });
 const bookingBody = z.strictObject({
-  lane_id: idParam('lan'), orders: z.array(orderSchema).min(1).max(200), shipper: addressSchema, deliver_to: addressSchema.optional(),
+  lane_id: idParam('lan'), orders: z.array(orderSchema).min(1).max(200), shipper: addressSchema, from_warehouse_id: z.string().max(100).optional(), deliver_to: addressSchema.optional(),
   decision_id: idParam('rtd').optional(), date: isoDate.optional(), fx: fxSchema.optional(),
 });
 
@@ -223,7 +223,7 @@ export const logisticsRoutes: RouteDef[] = [
   }),
   defineRoute({
     method: 'POST', url: '/v1/logistics/consolidations', summary: 'Consolidate several orders to one destination into one master shipment with a packing plan', tags, auth: 'logistics:write', creates: true,
-    body: z.strictObject({ orders: z.array(orderSchema).min(2).max(500), shipper: addressSchema, deliver_to: addressSchema, lane_id: idParam('lan'), max_carton_grams: z.number().int().min(100).optional(), date: isoDate.optional(), fx: fxSchema.optional() }),
+    body: z.strictObject({ orders: z.array(orderSchema).min(2).max(500), shipper: addressSchema, deliver_to: addressSchema, lane_id: idParam('lan'), from_warehouse_id: z.string().max(100).optional(), max_carton_grams: z.number().int().min(100).optional(), date: isoDate.optional(), fx: fxSchema.optional() }),
     handler: ({ tx, ctx, body }) => bookings.consolidate(tx, ctx, body),
   }),
   defineRoute({
