@@ -13,4 +13,5 @@ export const modules: TradelaneModule[] = [
   (await import('./logistics/index.ts')).logisticsModule,
   (await import('./inventory/index.ts')).inventoryModule,
   (await import('./catalog/index.ts')).catalogModule,
+  (await import('./landed-cost/index.ts')).landedCostModule,
 ];
