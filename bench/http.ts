@@ -57,7 +57,7 @@ interface Figures { rps: number; p50: number; p99: number; errors: number; non2x
 
 function run(opts: autocannon.Options): Promise<Figures> {
   return new Promise((resolve, reject) => {
-    autocannon({ ...opts, duration: seconds, connections }, (err, r) => {
+    autocannon({ ...opts, duration: seconds, connections }, (err: Error | null, r: autocannon.Result) => {
       if (err) return reject(err);
       resolve({ rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
     });
