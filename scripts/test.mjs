@@ -47,6 +47,11 @@ function vitest(label, args, env) {
 }
 
 const start = Date.now();
+if (!only.length) {
+  console.log('\n=== typecheck (tsc --noEmit) ===');
+  const tc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json'], { cwd: root, stdio: 'inherit' });
+  if (tc.status !== 0) { console.error('typecheck failed'); failedRuns++; }
+}
 vitest('pglite', only, { TEST_DATABASE_URL: '' });
 
 if (await reachable(pgUrl)) {
