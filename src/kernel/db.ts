@@ -78,7 +78,7 @@ export async function openPglite(dataDir?: string, template?: Blob): Promise<Db>
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 
-export async function openPostgres(url: string, max = 10): Promise<Db> {
+export async function openPostgres(url: string, max = Number(process.env.DATABASE_POOL_SIZE ?? 20)): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max });
   pool.on('error', () => {}); // idle client errors surface on next use
   const base = wrap(async (sql, params) => (await pool.query(sql, params as any[])).rows, async (sql) => { await pool.query(sql); }, false);
