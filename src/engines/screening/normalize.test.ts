@@ -87,6 +87,11 @@ describe('legal forms and honorifics', () => {
   it('keeps company-looking words in person names and keeps a name made only of such words', () => {
     expect(words('Co Ltd')).toEqual(['co', 'ltd']);
   });
+  it('tells dotted legal forms from dotted initials and writes out abbreviations', () => {
+    expect(words('O.V. TSEPKIN', 'person')).toEqual(['o', 'v', 'tsepkin']);
+    expect(words('ACME S.A.')).toEqual(['acme']);
+    expect(words('Acme Intl Trading & Co')).toEqual(['acme', 'international', 'trading']);
+  });
   it('drops honorifics and vessel prefixes', () => {
     expect(words('Dr. Sheikh Ahmad')).toEqual(['ahmad']);
     expect(words('M/V OCEAN STAR')).toEqual(['ocean', 'star']);

@@ -65,6 +65,7 @@ export function detectScript(s: string): string {
 
 /** All scripts present (letters only), for mixed-script diagnostics. */
 export function scriptsIn(s: string): string[] {
+  if (/^[\x00-\x7F]*$/.test(s)) return /[A-Za-z]/.test(s) ? ['Latin'] : [];
   const found = new Set<string>();
   for (const ch of s) for (const [name, re] of SCRIPT_TESTS) if (re.test(ch)) found.add(name);
   return [...found];
@@ -146,7 +147,13 @@ const HONORIFICS = new Set(
 );
 
 // Connecting particles: kept, but they weigh little and may be missing on either side.
-const PARTICLES = new Set('al el ul bin ibn ben bint binti de da del della der di du la le van von y e ould'.split(' '));
+const PARTICLES = new Set('al el ul bin ibn ben bint binti de da del della der di du la le van von y e ould and of for und et ve'.split(' '));
+
+// Common abbreviations in company names, written out so both spellings meet.
+const ABBREVIATIONS: Record<string, string> = {
+  intl: 'international', natl: 'national', mfg: 'manufacturing', bros: 'brothers', svcs: 'services',
+  assn: 'association', dept: 'department', univ: 'university', engg: 'engineering', st: 'saint',
+};
 
 function sameLegalWord(word: string | undefined, legal: string): boolean {
   if (word === undefined) return false;
@@ -303,10 +310,15 @@ export function analyseName(raw: string, opts: AnalyseOptions = {}): AnalysedNam
   }
   s = (ascii ? s : anyAscii(s)).toLowerCase();
   s = s.replace(/\bm\s*[/.]\s*([vt])\b/g, 'm$1'); // M/V, M.T. vessel prefixes
-  s = s.replace(/\b(?:[a-z]\.){2,}/g, (m) => m.replace(/\./g, '')); // L.L.C. → llc, S.A. → sa
+  // Dotted letters: a legal form when they spell one (L.L.C. → llc, S.A. → sa), else initials (O.V. → o v).
+  s = s.replace(/\b(?:[a-z]\.){2,}/g, (m) => {
+    const joined = m.replace(/\./g, '');
+    return LEGAL_WORDS.has(joined) ? joined : ` ${m.replace(/\./g, ' ')} `;
+  });
   s = s.replace(/['`’‘ʼ]/g, '').replace(/[^a-z0-9]+/g, ' ').trim();
   let words = s ? s.split(' ') : [];
 
+  words = words.map((w) => ABBREVIATIONS[w] ?? w);
   // Abd-/Abdul-/Abdel- compounds: "Abdulrahman" ≡ "Abd al-Rahman" ≡ "Abdel Rahman".
   words = words.flatMap((w) => {
     const m = /^abd(?:ul|el|al|oul|ol|ur|ar|u|ou)?([a-z]{4,})$/.exec(w);

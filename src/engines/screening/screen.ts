@@ -239,7 +239,7 @@ function tokenWeightFor(t: { text: string; role: string }, weights: Map<string, 
 }
 
 /** Vocabulary words a query token could match (spelling, transliteration, typo, joined forms). */
-function similarVocabulary(index: ScreeningIndex, tokenText: string, abjad: boolean): Set<string> {
+function similarVocabulary(index: ScreeningIndex, tokenText: string, abjad: boolean, typos = true): Set<string> {
   const t = makeToken(tokenText);
   const found = new Set<string>();
   if (index.postings.has(t.text)) found.add(t.text);
@@ -249,6 +249,7 @@ function similarVocabulary(index: ScreeningIndex, tokenText: string, abjad: bool
   if (abjad) for (const w of index.bySkeleton.get(t.skeleton) ?? []) found.add(w);
   const group = index.variantGroup.get(t.text);
   if (group !== undefined) for (const [w, g] of index.variantGroup) if (g === group && index.postings.has(w)) found.add(w);
+  if (!typos) return found;
   if (t.key.length >= 4) {
     for (const w of index.byDeletion.get(t.key) ?? []) found.add(w);
     for (const d of deletions(t.key)) {
@@ -402,7 +403,14 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, options: Sc
   const order = tokens.map((_, i) => i).sort((a, b) => tokens[a]!.weight - tokens[b]!.weight);
   const nonEssential = new Set<number>();
   let optimistic = 0;
+  // Initials cannot be looked up (any word with that first letter fits): always non-essential.
   for (const i of order) {
+    if (tokens[i]!.role !== 'initial') continue;
+    optimistic += tokens[i]!.weight;
+    nonEssential.add(i);
+  }
+  for (const i of order) {
+    if (nonEssential.has(i)) continue;
     if (optimistic + tokens[i]!.weight >= minReach) break;
     optimistic += tokens[i]!.weight;
     nonEssential.add(i);
@@ -426,7 +434,8 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, options: Sc
   // Joined query words ("jin ping" → "jinping") and whole-name compact keys.
   for (let i = 0; i + 1 < tokens.length; i++) {
     const joined = tokens[i]!.text + tokens[i + 1]!.text;
-    addPostings(similarVocabulary(index, joined, analysed.abjad), tokens[i]!.weight + tokens[i + 1]!.weight);
+    // Exact or transliteration-equal joins only: typo search on every word pair costs too much.
+    addPostings(similarVocabulary(index, joined, analysed.abjad, false), tokens[i]!.weight + tokens[i + 1]!.weight);
   }
   const compactHits = new Set(index.byCompact.get(analysed.compact) ?? []);
   for (const n of compactHits) {
@@ -441,8 +450,12 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, options: Sc
     if (r + optimistic < minReach) continue;
     if (optimistic > 0 && !compactHits.has(n)) {
       for (const i of nonEssential) {
+        const q = tokens[i]!;
         const similar = candidatesPerToken[i]!;
-        if (index.names[n]!.tokens.some((t) => similar.has(t.text))) r += tokens[i]!.weight;
+        const carried = q.role === 'initial'
+          ? index.names[n]!.tokens.some((t) => t.text.startsWith(q.text))
+          : index.names[n]!.tokens.some((t) => similar.has(t.text));
+        if (carried) r += q.weight;
       }
     }
     reach.set(n, r);
@@ -486,7 +499,8 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, options: Sc
   const hasSecondary = !!dob || countries.size > 0 || identifiers.size > 0;
   // Joined-up full names ("زكرياالصبار" for "زكريا الصبار") are one word but not a single name.
   const compactFullName = [...compactHits].some((n) => index.names[n]!.tokens.length >= 2);
-  const singleWord = informative.length <= 1 && !cjkSingle && !compactFullName;
+  const hasInitials = tokens.some((t) => t.role === 'initial');
+  const singleWord = informative.length === 0 || (informative.length === 1 && !hasInitials && !cjkSingle && !compactFullName);
   const word = informative[0]?.text ?? tokens[0]!.text;
   const commonWord = (index.tokenEntityCount.get(word) ?? 0) >= COMMON_TOKEN_ENTITY_COUNT;
   if (singleWord && (word.length <= 2 || commonWord || (type !== 'organisation' && type !== 'vessel' && type !== 'aircraft' && !hasSecondary))) {
