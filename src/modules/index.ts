@@ -14,4 +14,5 @@ export const modules: TradelaneModule[] = [
   (await import('./inventory/index.ts')).inventoryModule,
   (await import('./catalog/index.ts')).catalogModule,
   (await import('./landed-cost/index.ts')).landedCostModule,
+  (await import('./trace/index.ts')).traceModule,
 ];
