@@ -2,7 +2,10 @@
 //
 //   npm run bench -- merkle                         # 1 M and 10 M leaves (~1 min, ~0.8 GB RAM)
 //   npm run bench -- merkle --sizes 100000 --proofs 200 --batch 1000
-//   npm run bench -- merkle --persisted             # reserved: the DB-backed log (not built yet)
+//   npm run bench -- merkle --persisted             # the DB-backed log of src/modules/trace: PGlite
+//                                                   # (file-backed, in a temp dir), or PostgreSQL with
+//                                                   # BENCH_DATABASE_URL=postgres://… (a scratch database
+//                                                   # is created and dropped); default sizes 100 k, 1 M
 //   npm run bench -- merkle --full                  # never fall back to the uniform-leaf tree
 //
 // Time budget: SHA-256 dominates (≈ 2 hashes per leaf), so the 10 M run takes ~10× the 1 M run.
@@ -44,8 +47,9 @@ function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
-const sizes = (option('sizes') ?? '1000000,10000000').split(',').map((s) => Number(s.replace(/_/g, '')));
-const batchSize = Number(option('batch') ?? 1000);
+const persistedMode = process.argv.includes('--persisted');
+const sizes = (option('sizes') ?? (persistedMode ? '100000,1000000' : '1000000,10000000')).split(',').map((s) => Number(s.replace(/_/g, '')));
+const batchSize = Number(option('batch') ?? (persistedMode ? 10000 : 1000));
 const proofCount = Number(option('proofs') ?? 1000);
 const persisted = process.argv.includes('--persisted');
 const forceFull = process.argv.includes('--full');
@@ -67,6 +71,8 @@ interface LogBackend {
   readonly reader: HashReader;
   /** Bytes used by stored hashes. */
   storedBytes(): number;
+  /** Persisted backends: bytes the stored-hash table takes in the database (heap + index + TOAST). */
+  diskBytes?(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -105,10 +111,67 @@ function uniformLeafBackend(size: number, leaf: Uint8Array): LogBackend {
   };
 }
 
-async function openBackend(expectedLeaves: number): Promise<LogBackend> {
-  if (persisted) {
-    throw new Error('--persisted: the persistence module is not built yet; plug its LogBackend in bench/merkle.ts openBackend()');
+/**
+ * The persisted log of src/modules/trace: trace_hashes (stored-hash index → 32 bytes) written by
+ * appendHashes in one transaction per batch, exactly as the sequencer does (minus the record rows),
+ * and proofs read through its one-query HashReader.
+ */
+async function persistedBackend(): Promise<LogBackend> {
+  const { openPglite, openPostgres } = await import('../src/kernel/db.ts');
+  const { migrate } = await import('../src/kernel/migrate.ts');
+  const { traceMigrations } = await import('../src/modules/trace/schema.ts');
+  const { appendHashes, dbHashReader } = await import('../src/modules/trace/log.ts');
+  const url = process.env.BENCH_DATABASE_URL;
+  let db: Awaited<ReturnType<typeof openPglite>>;
+  let drop = async (): Promise<void> => {};
+  if (url) {
+    const pg = (await import('pg')).default;
+    const name = `tl_bench_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(url);
+    u.pathname = '/' + name;
+    db = await openPostgres(u.toString(), 4);
+    drop = async () => {
+      const a = new pg.Client({ connectionString: url });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    };
+  } else {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'tl-merkle-bench-'));
+    db = await openPglite(dir);
+    drop = async () => rmSync(dir, { recursive: true, force: true });
   }
+  await migrate(db, traceMigrations);
+  let size = 0;
+  return {
+    name: db.kind,
+    async append(leafHashes) {
+      await db.transaction(async (tx) => {
+        size = (await appendHashes(tx, size, leafHashes)).newSize;
+      });
+    },
+    reader: dbHashReader(db),
+    storedBytes: () => storedHashCount(size) * 32,
+    async diskBytes() {
+      if (db.kind === 'postgres') await db.query('VACUUM ANALYZE trace_hashes');
+      return Number((await db.one(`SELECT pg_total_relation_size('trace_hashes') AS n`)).n);
+    },
+    async close() {
+      await db.close();
+      await drop();
+    },
+  };
+}
+
+async function openBackend(expectedLeaves: number): Promise<LogBackend> {
+  if (persisted) return persistedBackend();
   return memoryBackend(expectedLeaves);
 }
 
@@ -172,6 +235,9 @@ interface SizeResult {
   tile_bytes_per_leaf: number;
   entry_bundle_bytes_per_leaf: number;
   rss_mb_peak: number;
+  /** Persisted mode: database bytes of the stored-hash table per leaf (heap + primary key index). */
+  db_bytes_per_leaf: number | null;
+  database: string | null;
 }
 
 async function runSize(size: number, uniform: boolean): Promise<SizeResult> {
@@ -259,6 +325,7 @@ async function runSize(size: number, uniform: boolean): Promise<SizeResult> {
   const tileHashes = tileDecomposition(size).reduce((sum, l) => sum + l.fullTiles * 256 + l.partialWidth, 0);
   const storedBytes = backend.storedBytes();
   if (storedBytes !== storedHashCount(size) * 32) throw new Error('unexpected stored size');
+  const diskBytes = backend.diskBytes ? await backend.diskBytes() : null;
   await backend.close();
 
   const ingestMs = hashMs + appendMs;
@@ -288,6 +355,8 @@ async function runSize(size: number, uniform: boolean): Promise<SizeResult> {
     tile_bytes_per_leaf: round((tileHashes * 32) / size, 2),
     entry_bundle_bytes_per_leaf: round((recordBytes + 2 * size) / size, 2),
     rss_mb_peak: Math.round(rssPeak / 2 ** 20),
+    db_bytes_per_leaf: diskBytes === null ? null : round(diskBytes / size, 1),
+    database: uniform ? null : backend.name,
   };
 }
 
@@ -329,6 +398,8 @@ const rows: [string, keyof SizeResult, string][] = [
   ['storage: tlog tiles', 'tile_bytes_per_leaf', 'B/leaf'],
   ['storage: entry bundles', 'entry_bundle_bytes_per_leaf', 'B/leaf'],
   ['peak RSS', 'rss_mb_peak', 'MB'],
+  ['backend', 'database', ''],
+  ['storage: database (persisted)', 'db_bytes_per_leaf', 'B/leaf'],
 ];
 const label = (n: number): string => (n >= 1e6 ? `${n / 1e6} M` : n >= 1e3 ? `${n / 1e3} k` : String(n));
 const load = loadavg().map((x) => round(x, 2));
@@ -344,6 +415,7 @@ console.log(
   JSON.stringify({
     bench: 'merkle',
     backend: persisted ? 'persisted' : 'memory',
+    database: persisted ? (process.env.BENCH_DATABASE_URL ? 'postgres' : 'pglite') : null,
     node: process.version,
     load_average: load,
     batch: batchSize,
