@@ -337,6 +337,13 @@ describe(`catalogue (${dbLabel})`, () => {
     expect(await rt.db.maybeOne(`SELECT 1 FROM jobs WHERE kind = 'catalog.certificates.expiry_scan'`)).toBeTruthy();
   });
 
+  it('publishes its routes in OpenAPI with their permissions', async () => {
+    const doc = (await rt.app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    expect(doc.paths['/v1/catalog/products'].post['x-permission']).toBe('catalog:write');
+    expect(doc.paths['/v1/catalog/classify'].post.requestBody.content['application/json'].schema.required).toContain('title');
+    expect(doc.paths['/v1/catalog/skus/{id}/hs-confirmation']).toBeTruthy();
+  });
+
   it('demo data: realistic products with listings allowed, with conditions and blocked', async () => {
     const demo = await newParty(rt, 'seller', 'Demo seller');
     await catalogDemo(rt, { seller: { orgId: demo.orgId, userId: demo.userId, email: demo.email, password: demo.password, name: 'Demo' } });

@@ -26,7 +26,8 @@ export const catalogModule: TradelaneModule = {
     documentStore(s);
     // The HS index loads lazily on first use (a second or two), so other modules' start is not slowed.
     await noticeRuleChanges(s.db);
-    await scheduleExpiryScan(s.db, new Date(), true);
+    // Daily at 01:00 UTC; the first run is the next 01:00 (the dedupe key holds one job per day).
+    await scheduleExpiryScan(s.db, new Date());
   },
   demo: catalogDemo,
   cli: catalogCli,

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toGrams, toMillimetres, UnitError } from './units.ts';
 
@@ -25,5 +26,17 @@ describe('unit normalisation', () => {
     expect(() => toMillimetres(3, 'm')).toThrow(/unknown length unit/);
     expect(() => toMillimetres(25, 'm' as any)).toThrow(UnitError);
     expect(() => toMillimetres(2001, 'cm')).toThrow(/20 m/);
+  });
+  it('property: conversions are within half a unit of the exact value and monotonic', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 5_000_000 }), fc.integer({ min: 0, max: 3 }), (n, decimals) => {
+      const value = (n / 10 ** decimals).toFixed(decimals);
+      for (const [unit, exact] of [['lb', 453.59237], ['oz', 28.349523125], ['kg', 1000], ['g', 1]] as const) {
+        const want = Number(value) * exact;
+        if (want < 0.5 || want > 30_000_000) continue;
+        const g = toGrams(value, unit);
+        expect(Math.abs(g - want)).toBeLessThanOrEqual(0.5 + 1e-6);
+        if (want * 2 <= 30_000_000) expect(toGrams((Number(value) * 2).toFixed(decimals), unit)).toBeGreaterThanOrEqual(g);
+      }
+    }), { numRuns: 300 });
   });
 });
