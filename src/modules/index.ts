@@ -11,8 +11,9 @@ export const modules: TradelaneModule[] = [
   webhooksModule,
   (await import('./ledger/index.ts')).ledgerModule,
   (await import('./logistics/index.ts')).logisticsModule,
-  (await import('./inventory/index.ts')).inventoryModule,
   (await import('./catalog/index.ts')).catalogModule,
   (await import('./landed-cost/index.ts')).landedCostModule,
   (await import('./trace/index.ts')).traceModule,
+  (await import('./inventory/index.ts')).inventoryModule,
+  (await import('./orders/index.ts')).ordersModule,
 ];

@@ -4,15 +4,15 @@ import type { DemoOrgs } from '../module.ts';
 import * as svc from './service.ts';
 
 /**
- * SKU codes of the demo seller's products. The catalogue module's demo is expected to create the
- * same codes; stock does not depend on the catalogue existing.
+ * SKU codes of the demo seller's products, as the catalogue module's demo creates them
+ * (src/modules/catalog/demo.ts); stock itself does not depend on the catalogue.
  */
 export const DEMO_SKUS = [
-  { sku: 'LUM-PB10K-BLK', title: 'Power bank 10,000 mAh, black' },
-  { sku: 'LUM-EBUD-PRO-WHT', title: 'Wireless earbuds Pro, white' },
-  { sku: 'LUM-LED-STRIP-5M', title: 'LED light strip 5 m, RGB' },
-  { sku: 'LUM-DESK-LAMP-01', title: 'Foldable LED desk lamp' },
-  { sku: 'LUM-USBC-CABLE-1M', title: 'USB-C cable 1 m, braided' },
+  { sku: 'LM-PB-10K-WHT', title: '10000 mAh USB-C power bank, white' },
+  { sku: 'LM-EB-P2-WHT', title: 'Bluetooth 5.3 wireless earbuds, white' },
+  { sku: 'LM-CASE-IP15-CLR', title: 'TPU phone case for iPhone 15, clear' },
+  { sku: 'LM-LAMP-D1', title: 'Dimmable LED desk lamp' },
+  { sku: 'LM-CABLE-C2C-2M', title: 'USB-C to USB-C braided cable, 2 m' },
 ];
 
 /**
@@ -43,18 +43,18 @@ export async function inventoryDemo(s: Services, orgs: DemoOrgs) {
 
     const receive = (ctx: typeof sellerCtx, warehouseId: string, sku: string, qty: number) =>
       svc.adjustStock(tx, ctx, { warehouse_id: warehouseId, seller_org_id: seller.orgId, sku, kind: 'receipt', qty, reason: 'opening stock', reference: 'OPENING-2026' });
-    const cn = [['LUM-PB10K-BLK', 1200], ['LUM-EBUD-PRO-WHT', 800], ['LUM-LED-STRIP-5M', 1500], ['LUM-DESK-LAMP-01', 300], ['LUM-USBC-CABLE-1M', 5000]] as const;
+    const cn = [['LM-PB-10K-WHT', 1200], ['LM-EB-P2-WHT', 800], ['LM-CASE-IP15-CLR', 1500], ['LM-LAMP-D1', 300], ['LM-CABLE-C2C-2M', 5000]] as const;
     for (const [sku, qty] of cn) await receive(sellerCtx, sz.id, sku, qty);
-    for (const [sku, qty] of [['LUM-PB10K-BLK', 240], ['LUM-EBUD-PRO-WHT', 160], ['LUM-LED-STRIP-5M', 90], ['LUM-USBC-CABLE-1M', 600]] as const) await receive(whCtx, dus.id, sku, qty);
-    for (const [sku, qty] of [['LUM-PB10K-BLK', 130], ['LUM-EBUD-PRO-WHT', 12], ['LUM-DESK-LAMP-01', 45]] as const) await receive(whCtx, ewr.id, sku, qty);
-    await svc.setSafetyStock(tx, sellerCtx, { warehouse_id: dus.id, sku: 'LUM-PB10K-BLK', safety: 40 });
-    await svc.setSafetyStock(tx, sellerCtx, { warehouse_id: ewr.id, sku: 'LUM-EBUD-PRO-WHT', safety: 20 }); // below safety → low-stock alert
-    await svc.setSafetyStock(tx, sellerCtx, { warehouse_id: sz.id, sku: 'LUM-DESK-LAMP-01', safety: 50 });
+    for (const [sku, qty] of [['LM-PB-10K-WHT', 240], ['LM-EB-P2-WHT', 160], ['LM-CASE-IP15-CLR', 90], ['LM-CABLE-C2C-2M', 600]] as const) await receive(whCtx, dus.id, sku, qty);
+    for (const [sku, qty] of [['LM-PB-10K-WHT', 130], ['LM-EB-P2-WHT', 12], ['LM-LAMP-D1', 45]] as const) await receive(whCtx, ewr.id, sku, qty);
+    await svc.setSafetyStock(tx, sellerCtx, { warehouse_id: dus.id, sku: 'LM-PB-10K-WHT', safety: 40 });
+    await svc.setSafetyStock(tx, sellerCtx, { warehouse_id: ewr.id, sku: 'LM-EB-P2-WHT', safety: 20 }); // below safety → low-stock alert
+    await svc.setSafetyStock(tx, sellerCtx, { warehouse_id: sz.id, sku: 'LM-LAMP-D1', safety: 50 });
 
     // An ASN that arrived in Newark one carton short, and one on the water to Duisburg.
-    const arrived = await svc.createInbound(tx, sellerCtx, { warehouse_id: ewr.id, reference: 'ASN-2026-0412', carrier: 'Pacific Bridge Logistics', tracking_number: 'PBL7781204US', lines: [{ sku: 'LUM-DESK-LAMP-01', qty: 120 }, { sku: 'LUM-LED-STRIP-5M', qty: 200 }] });
-    await svc.receiveInbound(tx, whCtx, arrived.id, { lines: [{ sku: 'LUM-DESK-LAMP-01', received: 118, damaged: 2 }, { sku: 'LUM-LED-STRIP-5M', received: 180 }], note: 'one carton of LED strips missing', close: true });
+    const arrived = await svc.createInbound(tx, sellerCtx, { warehouse_id: ewr.id, reference: 'ASN-2026-0412', carrier: 'Pacific Bridge Logistics', tracking_number: 'PBL7781204US', lines: [{ sku: 'LM-LAMP-D1', qty: 120 }, { sku: 'LM-CASE-IP15-CLR', qty: 200 }] });
+    await svc.receiveInbound(tx, whCtx, arrived.id, { lines: [{ sku: 'LM-LAMP-D1', received: 118, damaged: 2 }, { sku: 'LM-CASE-IP15-CLR', received: 180 }], note: 'one carton of LED strips missing', close: true });
     const expected = new Date(Date.now() + 9 * 86_400_000).toISOString().slice(0, 10);
-    await svc.createInbound(tx, sellerCtx, { warehouse_id: dus.id, reference: 'ASN-2026-0519', carrier: 'Pacific Bridge Logistics', tracking_number: 'MSKU4471920', expected_at: expected, lines: [{ sku: 'LUM-PB10K-BLK', qty: 400 }, { sku: 'LUM-DESK-LAMP-01', qty: 150 }], note: 'sea freight Yantian → Rotterdam, rail to Duisburg' });
+    await svc.createInbound(tx, sellerCtx, { warehouse_id: dus.id, reference: 'ASN-2026-0519', carrier: 'Pacific Bridge Logistics', tracking_number: 'MSKU4471920', expected_at: expected, lines: [{ sku: 'LM-PB-10K-WHT', qty: 400 }, { sku: 'LM-LAMP-D1', qty: 150 }], note: 'sea freight Yantian → Rotterdam, rail to Duisburg' });
   });
 }
