@@ -83,6 +83,10 @@ describe(`catalogue (${dbLabel})`, () => {
     expect((await rt.app.inject({ method: 'PATCH', url: `/v1/catalog/products/${p.id}`, headers: b.headers, payload: { brand: 'x' } })).statusCode).toBe(404);
     expect((await post(b, `/v1/catalog/products/${p.id}/listings`, { market: 'EU' })).statusCode).toBe(404);
     expect((await rt.app.inject({ method: 'PATCH', url: `/v1/catalog/skus/${p.skus[0].id}`, headers: b.headers, payload: { hs_code: '851830' } })).statusCode).toBe(404);
+    const own = await rt.app.inject({ method: 'PATCH', url: `/v1/catalog/skus/${p.skus[0].id}`, headers: a.headers, payload: { weight: { value: '0.1', unit: 'kg' }, dimensions: null } });
+    expect(own.json()).toMatchObject({ weight_grams: 100, dims_mm: null, hs_code: '851830' });
+    const badUnit = await rt.app.inject({ method: 'PATCH', url: `/v1/catalog/skus/${p.skus[0].id}`, headers: a.headers, payload: { dimensions: { length: 1, width: 1, height: 1, unit: 'ft' } } });
+    expect(badUnit.json().errors[0]).toMatchObject({ field: 'dimensions', message: expect.stringMatching(/unknown length unit "ft"/) });
     const list = await get(b, '/v1/catalog/products?q=EB-TEN');
     expect(list.json().data).toEqual([]);
     expect((await getSkus(rt.db, b.orgId, ['EB-TEN'])).size).toBe(0);
@@ -243,9 +247,11 @@ describe(`catalogue (${dbLabel})`, () => {
       expect(product.available_from).toBe('2026-01-05'); // Excel serial 46027
       expect(product.content.en.description).toBe('Slim case,\nwith a quoted newline');
       // re-import: same keys update instead of duplicating
-      const again = await importCsv([header, goodRows[2].replace('18.99', '17.99')].join('\n'));
+      const again = await importCsv([header, goodRows[2].replace('18.99', '17.99').replace('0.35,kg', '0.4,kg').replace(',yes,2026', ',no,2026')].join('\n'));
       expect(again.json()).toMatchObject({ applied: true, products: { create: 0, update: 1 }, skus: { create: 0, update: 1 } });
-      expect((await getSkus(rt.db, a.orgId, ['CSV-SPAT-1'])).get('CSV-SPAT-1')!.prices.USD).toBe(1799);
+      const updated = (await getSkus(rt.db, a.orgId, ['CSV-SPAT-1'])).get('CSV-SPAT-1')!;
+      expect(updated).toMatchObject({ weightGrams: 400, prices: { USD: 1799 } });
+      expect(updated.attributes.foodContact).toBeUndefined(); // "no" in the file clears the flag
     });
 
     it('partial mode writes the good products and lists the skipped ones', async () => {

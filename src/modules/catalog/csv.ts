@@ -198,12 +198,17 @@ function parseRow(cells: string[], cols: Column[], header: string[], line: numbe
     if ((LITHIUM_UN as readonly string[]).includes(lb)) compliance.lithium_battery = lb as ComplianceInput['lithium_battery'];
     else err('lithium_battery', `"${lb}" is not one of ${LITHIUM_UN.join(', ')}`);
   }
+  const has = (name: string) => cols.some((c) => c.kind === 'fixed' && c.name === name);
+  // A flag column that is present sets the flag either way (the file is the source of truth);
+  // an absent column leaves the stored flag alone.
   for (const flag of Object.keys(COMPLIANCE_FLAGS) as ComplianceFlag[]) {
+    if (!has(flag)) continue;
     const v = get(flag);
     const b = parseBool(v);
     if (b === null) err(flag, `"${v}" is not yes/no`);
-    else if (b) compliance[flag] = true;
+    else compliance[flag] = b;
   }
+  if (has('lithium_battery') && !compliance.lithium_battery && (!lb || FALSE.has(lb.toLowerCase()))) compliance.lithium_battery = null;
   const national_codes: Record<string, string> = {};
   const nc = get('national_codes');
   if (nc) {

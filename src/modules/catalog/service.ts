@@ -231,13 +231,17 @@ export async function updateSku(tx: Executor, ctx: AuthContext, id: string, patc
     hs_code: patch.hs_code === undefined ? before.hs_code : patch.hs_code,
     national_codes: patch.national_codes ?? before.national_codes,
     prices: patch.prices ?? before.prices,
+    // weight and dimensions are validated only when the patch gives them (stored values are already normalised)
+    ...(patch.weight ? { weight: patch.weight } : {}),
+    ...(patch.dimensions ? { dimensions: patch.dimensions } : {}),
   };
   const errors: FieldError[] = [];
   const s = checkSku(merged, '', errors);
   if (patch.code && patch.code !== before.code) await assertSkuCodesFree(tx, ctx.orgId, [patch.code], errors, () => 'code', [id]);
   if (errors.length) throw validationError(errors);
-  const weight = patch.weight === undefined ? before.weight_grams : s.weightGrams ?? (patch.weight === null ? null : before.weight_grams);
-  const checkedDims = patch.dimensions === undefined ? null : s.dimsMm;
+  // undefined: keep; null: clear; a value: the normalised value
+  const weight = patch.weight === undefined ? before.weight_grams : s.weightGrams;
+  const checkedDims = s.dimsMm;
   const hsChanged = (s.hs?.code ?? null) !== before.hs_code;
   const row = await tx.one(
     `UPDATE catalog_skus SET code = $3, options = $4, hs_code = $5, hs_edition = $6, hs_source = $7, national_codes = $8, weight_grams = $9,
