@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { badRequest } from '../../kernel/errors.ts';
 import { defineRoute, idParam, type RouteDef } from '../../http/route.ts';
 import { MODES } from '../../engines/routing/index.ts';
 import * as bookings from './bookings.ts';
 import { addressSchema, fxSchema, laneDefinitionSchema, orderSchema, rateCardSchema, warehouseSchema } from './inputs.ts';
 import * as lanes from './lanes.ts';
 import * as routing from './routing.ts';
+import { catalogMarketAccessCheck, resolveInputs, warehousesFromInventory, orderFromHub } from './wiring.ts';
 
 const tags = ['logistics'];
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
@@ -125,8 +127,11 @@ export const logisticsRoutes: RouteDef[] = [
   }),
   defineRoute({
     method: 'POST', url: '/v1/logistics/routing/decisions', summary: 'Route an order: source warehouse and lanes, every candidate scored and explained (stored)', tags, auth: 'logistics:write', creates: true,
-    body: z.strictObject({ order: orderSchema, warehouses: z.array(warehouseSchema).min(1).max(200), ...routingOptions }),
-    handler: ({ tx, ctx, body }) => routing.routeAndStore(tx, ctx, body.order, body.warehouses, body),
+    body: z.strictObject({ order: orderSchema.optional(), order_id: idParam('ord').optional(), promised_date: isoDate.optional(), warehouses: z.array(warehouseSchema).min(1).max(200).optional(), ...routingOptions }),
+    async handler({ tx, ctx, body }) {
+      const { order, warehouses } = await resolveInputs(tx, ctx, body);
+      return routing.routeAndStore(tx, ctx, order, warehouses, body);
+    },
   }),
   defineRoute({
     method: 'GET', url: '/v1/logistics/routing/decisions', summary: 'Routing decisions', tags, auth: 'logistics:read',
@@ -140,8 +145,14 @@ export const logisticsRoutes: RouteDef[] = [
   }),
   defineRoute({
     method: 'POST', url: '/v1/logistics/routing/batches', summary: 'Batch allocation run over shared stock and lane capacity (heuristic or exact HiGHS)', tags, auth: 'logistics:write', creates: true,
-    body: z.strictObject({ orders: z.array(orderSchema).min(1).max(5000), warehouses: z.array(warehouseSchema).min(1).max(200), method: z.enum(['heuristic', 'exact']).default('heuristic'), max_candidates: z.number().int().min(1).max(20).optional(), ...routingOptions }),
-    handler: ({ tx, ctx, body }) => routing.runBatch(tx, ctx, body.orders, body.warehouses, body),
+    body: z.strictObject({ orders: z.array(orderSchema).max(5000).default([]), order_ids: z.array(idParam('ord')).max(5000).default([]), warehouses: z.array(warehouseSchema).min(1).max(200).optional(), method: z.enum(['heuristic', 'exact']).default('heuristic'), max_candidates: z.number().int().min(1).max(20).optional(), ...routingOptions }),
+    async handler({ tx, ctx, body }) {
+      const orders = [...body.orders];
+      for (const id of body.order_ids) orders.push(await orderFromHub(tx, ctx, id));
+      if (!orders.length) throw badRequest('Give orders or order_ids', 'orders');
+      const warehouses = body.warehouses ?? (await warehousesFromInventory(tx, ctx.orgId, [...new Set(orders.flatMap((o) => o.lines.map((l) => l.sku)))]));
+      return routing.runBatch(tx, ctx, orders, warehouses, body);
+    },
   }),
   defineRoute({
     method: 'GET', url: '/v1/logistics/routing/batches', summary: 'Batch runs', tags, auth: 'logistics:read',
@@ -233,7 +244,12 @@ export const logisticsRoutes: RouteDef[] = [
   }),
   defineRoute({
     method: 'POST', url: '/v1/logistics/ship', summary: 'One-click ship: address → compliance → routing → booking → documents, with a per-step report', tags, auth: 'logistics:write', creates: true,
-    body: z.strictObject({ order: orderSchema, warehouses: z.array(warehouseSchema).min(1).max(200), shipper: addressSchema.optional(), ...routingOptions }),
-    handler: ({ tx, ctx, body }) => bookings.shipOrder(tx, ctx, body),
+    body: z.strictObject({ order: orderSchema.optional(), order_id: idParam('ord').optional(), promised_date: isoDate.optional(), warehouses: z.array(warehouseSchema).min(1).max(200).optional(), shipper: addressSchema.optional(), ...routingOptions }),
+    async handler({ tx, ctx, body }) {
+      const { order, warehouses } = await resolveInputs(tx, ctx, body);
+      // Orders from the hub are also checked against the catalogue's market-access rules.
+      const checks = body.order_id ? [bookings.customsDataCheck, catalogMarketAccessCheck(tx, ctx)] : [bookings.customsDataCheck];
+      return bookings.shipOrder(tx, ctx, { ...body, order, warehouses }, checks);
+    },
   }),
 ];
