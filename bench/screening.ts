@@ -9,10 +9,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import anyAscii from 'any-ascii';
 import pg from 'pg';
-import { DEFAULT_OPTIONS, screen, type ScreeningIndex, type ScreeningQuery } from '../src/engines/screening/index';
-import { ratesAt, runEval, type EvalOutcome, type EvalRow } from '../src/engines/screening/evaluate';
+import {
+  buildIndex,
+  DEFAULT_OPTIONS,
+  ratesAt,
+  runEval,
+  screen,
+  type EvalOutcome,
+  type EvalRow,
+  type ScreeningIndex,
+  type ScreeningQuery,
+} from '../src/engines/screening/index';
 import { loadSanctionsLists, readNameVariants, SANCTIONS_DATA_DIR } from '../src/engines/screening/load';
-import { buildIndex } from '../src/engines/screening/screen';
 
 const args = process.argv.slice(2);
 const argValue = (name: string, dflt: string) => {

@@ -1,5 +1,5 @@
 // Public face of the denied-party screening engine.
-export { buildIndex, screen, DEFAULT_OPTIONS, FEATURE, NAME_ONLY_CEILING, type ScreeningIndex } from './screen';
+export { buildIndex, screen, DEFAULT_OPTIONS, FEATURE, NAME_ONLY_CEILING, type ScreeningIndex, type BuildOptions } from './screen';
 export {
   importBisDplTsv,
   importEuDerivedJson,
@@ -11,4 +11,5 @@ export {
 } from './importers';
 export { analyseName, countryCode, detectScript, type AnalysedName } from './normalize';
 export { compareNames, tokenSimilarity, osaDistance } from './matcher';
+export { runEval, ratesAt, type EvalRow, type EvalOutcome } from './evaluate';
 export type * from './types';
