@@ -116,34 +116,40 @@ export async function createTransfers(tx: Executor, inputs: TransferInput[], now
   const plan = planTransfers({ accounts, pendings, existing }, inputs, now);
   if (plan.applied.length === 0) return plan.results;
 
+  // One round trip writes the journal rows, the settled pending transfers and the new balances
+  // (data-modifying CTEs all run; each sees the same snapshot and touches different rows).
   const a = plan.applied;
+  // A pending transfer created and posted/voided in the same batch is inserted with its final
+  // status (sibling CTEs do not see each other's rows); older ones are updated.
+  const finalStatus = new Map(plan.pendingChanges.map((p) => [p.id, p.status]));
+  const insertedIds = new Set(a.map((t) => t.id));
+  const settled = plan.pendingChanges.filter((p) => p.status !== 'pending' && !insertedIds.has(p.id));
+  const c = plan.changedAccounts;
   await tx.query(
-    `INSERT INTO ledger_transfers (id, kind, debit_account_id, credit_account_id, debit_org_id, credit_org_id, currency, amount, pending_id,
-        pending_status, timeout_at, linked_group, content_hash, reason, reference_type, reference_id, fx_rate_id, fx_rate)
-     SELECT id, kind, dr, cr, dro, cro, cur, amt, pid, CASE WHEN kind = 'pending' THEN 'pending' END, tmo, lg, ch, rsn, rt, ri, fxi, fxr
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
-                   $10::timestamptz[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
-            WITH ORDINALITY AS u(id, kind, dr, cr, dro, cro, cur, amt, pid, tmo, lg, ch, rsn, rt, ri, fxi, fxr, ord)
-      ORDER BY ord`,
+    `WITH ins AS (
+       INSERT INTO ledger_transfers (id, kind, debit_account_id, credit_account_id, debit_org_id, credit_org_id, currency, amount, pending_id,
+           pending_status, timeout_at, linked_group, content_hash, reason, reference_type, reference_id, fx_rate_id, fx_rate)
+       SELECT id, kind, dr, cr, dro, cro, cur, amt, pid, pst, tmo, lg, ch, rsn, rt, ri, fxi, fxr
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::text[],
+                     $10::timestamptz[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $25::text[])
+              WITH ORDINALITY AS u(id, kind, dr, cr, dro, cro, cur, amt, pid, tmo, lg, ch, rsn, rt, ri, fxi, fxr, pst, ord)
+        ORDER BY ord
+       RETURNING 1),
+     settle AS (
+       UPDATE ledger_transfers t SET pending_status = u.status FROM unnest($18::text[], $19::text[]) AS u(id, status) WHERE t.id = u.id RETURNING 1),
+     bal AS (
+       UPDATE ledger_accounts acc SET debits_pending = u.dpe, debits_posted = u.dpo, credits_pending = u.cpe, credits_posted = u.cpo
+         FROM unnest($20::text[], $21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[]) AS u(id, dpe, dpo, cpe, cpo) WHERE acc.id = u.id RETURNING 1)
+     SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM settle)::int AS settled, (SELECT count(*) FROM bal)::int AS balances`,
     [
       a.map((t) => t.id), a.map((t) => t.kind), a.map((t) => t.debitAccountId), a.map((t) => t.creditAccountId),
       a.map((t) => orgOf.get(t.debitAccountId)), a.map((t) => orgOf.get(t.creditAccountId)), a.map((t) => t.currency), a.map((t) => t.amount),
       a.map((t) => t.pendingId), a.map((t) => (t.timeoutAt === null ? null : new Date(t.timeoutAt).toISOString())), a.map((t) => t.linkedGroup),
       a.map((t) => t.contentHash), a.map((t) => t.reason), a.map((t) => t.referenceType), a.map((t) => t.referenceId), a.map((t) => t.fxRateId), a.map((t) => t.fxRate),
+      settled.map((p) => p.id), settled.map((p) => p.status),
+      c.map((x) => x.id), c.map((x) => x.debitsPending), c.map((x) => x.debitsPosted), c.map((x) => x.creditsPending), c.map((x) => x.creditsPosted),
+      a.map((t) => (t.kind === 'pending' ? finalStatus.get(t.id) ?? 'pending' : null)),
     ],
-  );
-  const settled = plan.pendingChanges.filter((p) => p.status !== 'pending');
-  if (settled.length) {
-    await tx.query(
-      `UPDATE ledger_transfers t SET pending_status = u.status FROM unnest($1::text[], $2::text[]) AS u(id, status) WHERE t.id = u.id`,
-      [settled.map((p) => p.id), settled.map((p) => p.status)],
-    );
-  }
-  const c = plan.changedAccounts;
-  await tx.query(
-    `UPDATE ledger_accounts a SET debits_pending = u.dpe, debits_posted = u.dpo, credits_pending = u.cpe, credits_posted = u.cpo
-       FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) AS u(id, dpe, dpo, cpe, cpo) WHERE a.id = u.id`,
-    [c.map((x) => x.id), c.map((x) => x.debitsPending), c.map((x) => x.debitsPosted), c.map((x) => x.creditsPending), c.map((x) => x.creditsPosted)],
   );
   for (const t of a) {
     if (t.kind === 'pending' && t.timeoutAt !== null) {

@@ -306,6 +306,21 @@ describe(`ledger, escrow and payments (${dbLabel})`, () => {
     ), { numRuns: onPostgres ? 40 : 25 });
   });
 
+  it('a pending transfer created and posted in the same batch ends with status posted', async () => {
+    const [x, y] = await rt.db.transaction(async (tx) => [await ensureAccount(tx, 'same-batch', 'fx_position', 'JPY'), await ensureAccount(tx, 'same-batch-2', 'fx_position', 'JPY')]);
+    const r = await rt.db.transaction((tx) => createTransfers(tx, [
+      { id: 'sb-p', kind: 'pending', debitAccountId: x.id, creditAccountId: y.id, amount: 500, reason: 'hold' },
+      { id: 'sb-q', kind: 'pending', debitAccountId: x.id, creditAccountId: y.id, amount: 70, reason: 'hold' },
+      { id: 'sb-post', kind: 'post_pending', pendingId: 'sb-p', amount: 300, reason: 'post part' },
+    ]));
+    expect(r.map((x) => x.status)).toEqual(['created', 'created', 'created']);
+    await rt.db.transaction((tx) => createTransfers(tx, [{ id: 'sb-void', kind: 'void_pending', pendingId: 'sb-q', reason: 'void' }]));
+    const rows = await rt.db.query(`SELECT id, pending_status FROM ledger_transfers WHERE id IN ('sb-p','sb-q') ORDER BY id`);
+    expect(rows).toEqual([{ id: 'sb-p', pending_status: 'posted' }, { id: 'sb-q', pending_status: 'voided' }]);
+    expect((await rt.db.one(`SELECT debits_pending, debits_posted FROM ledger_accounts WHERE id = $1`, [x.id]))).toEqual({ debits_pending: 0, debits_posted: 300 });
+    expect((await verifyLedger(rt.db)).ok).toBe(true);
+  });
+
   it('`tradelane ledger verify` proves both invariants', async () => {
     const lines: string[] = [];
     const log = console.log;
