@@ -290,6 +290,14 @@ describe(`catalogue (${dbLabel})`, () => {
       expect(json.json()).toMatchObject({ ok: true, products: { update: 1 } }); // same handle: an update
     });
 
+    it('a product key of an archived product is a row error, not a crash', async () => {
+      const p = (await post(a, '/v1/catalog/products', { handle: 'CSV-ARCH', content: { en: { title: 'Old' } }, skus: [{ code: 'CSV-ARCH-OLD' }] })).json();
+      await rt.app.inject({ method: 'DELETE', url: `/v1/catalog/products/${p.id}`, headers: a.headers });
+      const res = await importCsv('product_key,sku,title_en\nCSV-ARCH,CSV-ARCH-NEW,New\n');
+      expect(res.statusCode).toBe(422);
+      expect(res.json().report.errors[0]).toMatchObject({ line: 2, column: 'product_key', message: expect.stringMatching(/archived/) });
+    });
+
     it('export reads back through the import without errors', async () => {
       const exp = await get(a, '/v1/catalog/export');
       expect(exp.statusCode).toBe(200);

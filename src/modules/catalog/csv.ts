@@ -336,8 +336,9 @@ export async function importCsv(tx: Executor, ctx: AuthContext, bytes: Buffer, o
       delete g.input.handle;
       if (!p) report.errors.push({ line: g.rows[0].line, column: 'product_key', sku: g.rows[0].sku.code, message: `product ${g.key} is not in this catalogue` });
     } else if (g.input.handle) {
-      const p = await tx.maybeOne(`SELECT id FROM catalog_products WHERE org_id = $1 AND handle = $2 AND status = 'active'`, [ctx.orgId, g.input.handle]);
-      g.existingId = p?.id ?? null;
+      const p = await tx.maybeOne(`SELECT id, status FROM catalog_products WHERE org_id = $1 AND handle = $2`, [ctx.orgId, g.input.handle]);
+      g.existingId = p?.status === 'active' ? p.id : null;
+      if (p && p.status !== 'active') report.errors.push({ line: g.rows[0].line, column: 'product_key', sku: g.rows[0].sku.code, message: `product ${g.key} was archived (${p.id}); use another product key` });
     }
     const fieldErrors: FieldError[] = [];
     checkContent(g.input.content, fieldErrors);
@@ -374,7 +375,7 @@ export async function importCsv(tx: Executor, ctx: AuthContext, bytes: Buffer, o
   // Apply: new products are created, products whose handle exists are updated (SKUs upserted by code).
   for (const g of writable) {
     if (!g.existingId) {
-      await createProduct(tx, ctx, g.input, { hsSource: 'import', via: 'csv' });
+      await createProduct(tx, ctx, g.input, { hsSource: 'import', via: 'csv', uniquenessChecked: true });
       continue;
     }
     const { skus, ...fields } = g.input;

@@ -134,9 +134,10 @@ async function insertSku(tx: Executor, orgId: string, productId: string, s: Chec
 }
 
 /** Validate a whole product with its SKUs; returns the checked parts or throws one 400 with every field error. */
-export async function checkProductInput(tx: Executor, orgId: string, input: ProductInput, errors: FieldError[] = [], existingProductId?: string) {
+export async function checkProductInput(tx: Executor, orgId: string, input: ProductInput, errors: FieldError[] = [], existingProductId?: string, uniquenessChecked = false) {
   const content = checkContent(input.content, errors);
   const skus = (input.skus ?? []).map((s, i) => checkSku(s, `skus.${i}.`, errors));
+  if (uniquenessChecked) return { content, skus };
   const existing = existingProductId ? (await tx.query(`SELECT id FROM catalog_skus WHERE product_id = $1`, [existingProductId])).map((r: any) => r.id) : [];
   await assertSkuCodesFree(tx, orgId, skus.map((s) => s.code), errors, (i) => `skus.${i}.code`, existing);
   if (input.handle) {
@@ -146,9 +147,10 @@ export async function checkProductInput(tx: Executor, orgId: string, input: Prod
   return { content, skus };
 }
 
-export async function createProduct(tx: Executor, ctx: AuthContext, input: ProductInput, opts: { hsSource?: string; via?: string } = {}) {
+export async function createProduct(tx: Executor, ctx: AuthContext, input: ProductInput, opts: { hsSource?: string; via?: string; uniquenessChecked?: boolean } = {}) {
   const errors: FieldError[] = [];
-  const { content, skus } = await checkProductInput(tx, ctx.orgId, input, errors);
+  // The CSV import has already checked SKU codes and handles for the whole file in this transaction.
+  const { content, skus } = await checkProductInput(tx, ctx.orgId, input, errors, undefined, opts.uniquenessChecked);
   if (errors.length) throw validationError(errors);
   const id = newId('prod');
   const row = await tx.one(
