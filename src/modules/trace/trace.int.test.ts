@@ -202,6 +202,20 @@ describe(`traceability log (${dbLabel})`, () => {
     expect(logs.join('\n')).toMatch(/FAIL inclusion proof\s+leaf 0 is not proven/);
   });
 
+  it('demo data: the demo seller\'s batch with its whole life logged, a passport with QR and several checkpoints', async () => {
+    const { seedDemo } = await import('../../demo.ts');
+    const before = (await get('/v1/trace/checkpoints')).json().data.length;
+    await seedDemo(rt, [identityModule, traceModule]);
+    const view = (await get(`/v1/trace/public/gtin/${DEMO_GTIN}/batch/LD2611-A`)).json();
+    expect(view.history.map((h: any) => h.type)).toEqual([
+      'passport.issued', 'product.batch.produced', 'product.qc.passed', 'product.certification.verified', 'shipment.dispatched', 'shipment.delivered',
+    ]);
+    expect(view.history.every((h: any) => h.status === 'logged' && h.proof)).toBe(true);
+    expect(view.trademarks[0].mark).toBe('LUMEN');
+    expect((await get('/v1/trace/checkpoints')).json().data.length - before).toBeGreaterThanOrEqual(3);
+    expect((await get(view.passport.qr_svg)).body).toContain('<svg');
+  });
+
   describe('tampering with the database is detected and located', () => {
     it('an intact log passes the audit', async () => {
       const r = await auditLog(rt.db, logKeys(rt));
