@@ -98,17 +98,22 @@ export function toEngineInput(p: ReturnType<typeof quoteInputSchema.parse>, date
   };
 }
 
+/** An engine input error as a 400 problem naming the API field; anything else is rethrown as is. */
+function asProblem(err: unknown, fxField: string): unknown {
+  if (!(err instanceof LandedCostInputError)) return err;
+  const field = apiField(err.field, fxField);
+  const message = err.message.startsWith(err.field + ': ') ? err.message.slice(err.field.length + 2) : err.message;
+  return validationError([{ field, message }], `${field}: ${message}`);
+}
+
+const needsFx = (err: unknown) => err instanceof LandedCostInputError && (err.field === 'fx' || err.field.startsWith('fx.'));
+
 /** Run the engine; its input errors become 400 problems naming the API field. */
 function runEngine(data: Parameters<typeof quoteLandedCost>[0], input: LandedCostInput, fxField: string): LandedCostQuote {
   try {
     return quoteLandedCost(data, input);
   } catch (err) {
-    if (err instanceof LandedCostInputError) {
-      const field = apiField(err.field, fxField);
-      const message = err.message.startsWith(err.field + ': ') ? err.message.slice(err.field.length + 2) : err.message;
-      throw validationError([{ field, message }], `${field}: ${message}`);
-    }
-    throw err;
+    throw asProblem(err, fxField);
   }
 }
 
@@ -134,9 +139,24 @@ export async function quote(tx: Executor, ctx: AuthContext, input: QuoteInput | 
   const p = parseInput(input);
   const date = p.date ?? today();
   const { data } = await currentData(tx);
-  const fx = await resolveFx(tx, { id: p.fx_snapshot_id, date: p.fx_date ?? date });
   const fxField = p.fx_snapshot_id ? 'fx_snapshot_id' : p.fx_date ? 'fx_date' : 'fx_snapshot_id';
-  const result = runEngine(data, toEngineInput(p, date, fx), fxField);
+  let result: LandedCostQuote;
+  if (p.fx_snapshot_id || p.fx_date) {
+    const fx = await resolveFx(tx, { id: p.fx_snapshot_id, date: p.fx_date ?? date });
+    result = runEngine(data, toEngineInput(p, date, fx), fxField);
+  } else {
+    // No snapshot named: most quotes need no conversion (sale currency = destination currency and
+    // thresholds in it), so the engine runs first without FX (microseconds); only when it asks for
+    // a rate is the newest snapshot on or before the quote date read and the quote run again.
+    const engineInput = toEngineInput(p, date, undefined);
+    try {
+      result = quoteLandedCost(data, engineInput);
+    } catch (err) {
+      if (!needsFx(err)) throw asProblem(err, fxField);
+      const fx = await resolveFx(tx, { date });
+      result = runEngine(data, { ...engineInput, ...(fx ? { fx } : {}) }, fxField);
+    }
+  }
   const id = newId('lcq');
   const stored = { ...p, date };
   const row = await tx.one(
@@ -161,7 +181,7 @@ export async function listQuotes(tx: Executor, ctx: AuthContext, limit: number, 
        FROM landed_cost_quotes WHERE org_id = $1 ${cursor ? 'AND id < $2' : ''} ORDER BY id DESC LIMIT ${limit + 1}`,
     cursor ? [ctx.orgId, cursor] : [ctx.orgId],
   );
-  return toPage(rows.map((r) => ({ ...r, quote_date: dateText(r.quote_date) })), limit, (r) => r.id);
+  return toPage(rows.map((r) => ({ ...r, quote_date: dateText(r.quote_date) })), limit, (r: any) => r.id);
 }
 
 // ---- FX snapshots --------------------------------------------------------------------------
@@ -204,7 +224,7 @@ export async function listFxSnapshots(tx: Executor, q: { limit: number; cursor?:
     where.push(`(date < $${params.length - 1} OR (date = $${params.length - 1} AND id > $${params.length}))`);
   }
   const rows = await tx.query(`SELECT id, source, date, base, rates, imported_at FROM fx_snapshots ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY date DESC, id LIMIT ${q.limit + 1}`, params);
-  const page = toPage(rows.map((r) => ({ ...r, date: dateText(r.date), currencies: Object.keys(r.rates).length })), q.limit, (r) => `${r.date}|${r.id}`);
+  const page = toPage(rows.map((r) => ({ ...r, date: dateText(r.date), currencies: Object.keys(r.rates).length })), q.limit, (r: any) => `${r.date}|${r.id}`);
   return page;
 }
 
