@@ -16,4 +16,5 @@ export const modules: TradelaneModule[] = [
   (await import('./trace/index.ts')).traceModule,
   (await import('./inventory/index.ts')).inventoryModule,
   (await import('./orders/index.ts')).ordersModule,
+  (await import('./tracking/index.ts')).trackingModule,
 ];
