@@ -183,7 +183,13 @@ describe(`logistics: network, routing, bookings, documents (${dbLabel})`, () => 
     });
 
     it('auto policy applies at once; a lane its provider suspended counts as affected', async () => {
-      await ok(carrier, 'POST', `/v1/logistics/lanes/${lane['ln-sea-cape-cn-de']}/suspend`, { reason: 'port congestion' });
+      const suspended = await ok(carrier, 'POST', `/v1/logistics/lanes/${lane['ln-sea-cape-cn-de']}/suspend`, { reason: 'port congestion', date: DATE });
+      expect(suspended.disruption_proposals).toBe(1); // the seller with B2B-1 on the Cape gets a proposal
+      const proposals = (await ok(seller, 'GET', '/v1/logistics/disruptions')).data.filter((x: any) => x.status === 'proposed');
+      expect(proposals[0]).toMatchObject({ description: 'Lane suspended by its provider: port congestion', policy: 'confirm' });
+      expect(proposals[0].report.impacts.map((i: any) => i.orderId)).toEqual(['B2B-1']);
+      expect((await ok(otherSeller, 'GET', '/v1/logistics/disruptions')).data).toEqual([]);
+      await ok(seller, 'POST', `/v1/logistics/disruptions/${proposals[0].id}/discard`);
       const sim = await ok(seller, 'POST', '/v1/logistics/disruptions', { description: 'Cape lane suspended', lane_ids: [lane['ln-sea-cape-cn-de']], policy: 'auto', date: DATE });
       expect(sim.status).toBe('applied');
       const b1 = sim.report.impacts.find((i: any) => i.orderId === 'B2B-1');

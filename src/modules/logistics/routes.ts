@@ -89,8 +89,13 @@ export const logisticsRoutes: RouteDef[] = [
   }),
   defineRoute({
     method: 'POST', url: '/v1/logistics/lanes/:id/suspend', summary: 'Suspend your lane (it is excluded from quotes and routing)', tags, auth: 'logistics:write',
-    params: z.strictObject({ id: idParam('lan') }), body: z.strictObject({ reason: z.string().min(1).max(300) }),
-    handler: ({ tx, ctx, params, body }) => lanes.setLaneSuspended(tx, ctx, params.id, true, body.reason),
+    params: z.strictObject({ id: idParam('lan') }), body: z.strictObject({ reason: z.string().min(1).max(300), date: isoDate.optional() }),
+    async handler({ tx, ctx, params, body }) {
+      const lane = await lanes.setLaneSuspended(tx, ctx, params.id, true, body.reason);
+      // Sellers with unshipped allocations on the lane get a re-routing proposal to confirm.
+      const proposals = await routing.proposeForSuspendedLane(tx, params.id, body.reason, body.date);
+      return { ...lane, disruption_proposals: proposals.length };
+    },
   }),
   defineRoute({
     method: 'POST', url: '/v1/logistics/lanes/:id/resume', summary: 'Resume your suspended lane', tags, auth: 'logistics:write',

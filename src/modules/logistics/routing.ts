@@ -276,3 +276,18 @@ export async function discardDisruption(tx: Executor, ctx: AuthContext, id: stri
   if (!r) throw notFound('Proposed disruption', id);
   return publicDisruption(r);
 }
+
+/**
+ * A provider suspended one of its lanes: every seller with an unshipped allocation on it gets a
+ * proposed disruption (impact per order, to confirm in its console). Returns the proposals' ids.
+ */
+export async function proposeForSuspendedLane(tx: Executor, laneId: string, reason: string, date?: string): Promise<string[]> {
+  const sellers = await tx.query<{ org_id: string }>(`SELECT DISTINCT org_id FROM logistics_decisions WHERE status = 'allocated' AND $1 = ANY(lane_ids) ORDER BY org_id`, [laneId]);
+  const ids: string[] = [];
+  for (const { org_id } of sellers) {
+    const ctx: AuthContext = { requestId: 'lane-suspension', userId: null, apiKeyId: null, sessionId: null, orgId: org_id, orgKind: 'seller', role: 'owner', permissions: new Set(['*']) };
+    const d = await simulateDisruption(tx, ctx, { description: `Lane suspended by its provider: ${reason}`, lane_ids: [laneId], policy: 'confirm', date });
+    ids.push(d.id);
+  }
+  return ids;
+}
