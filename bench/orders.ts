@@ -23,6 +23,9 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.includes('--pg-only') ? 'postgres' : process.argv.includes('--pglite-only') ? 'pglite' : null;
 const pgUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+// Catalogue demo SKUs the intake orders spread over (an order locks the stock rows of its SKUs until
+// commit, so one SKU for every order would measure one hot row; that case is section 2).
+const BENCH_SKUS = ['LM-PB-10K-WHT', 'LM-CABLE-C2C-2M', 'LM-CASE-IP15-CLR', 'LM-CASE-IP15-BLK', 'LM-EB-P2-BLK', 'LM-LAMP-D1', 'LM-SPAT5-GRY', 'LM-BRUSH12'];
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]; };
 const ms = (n: number) => n.toFixed(2);
 
@@ -85,29 +88,34 @@ async function runOn(kind: 'pglite' | 'postgres'): Promise<Figures | null> {
     await rt.db.transaction(async (tx) => {
       const { adjustStock } = await import('../src/modules/inventory/service.ts');
       const whCtx = systemContext(warehouse.orgId, 'warehouse', 'bench');
-      for (const sku of ['LM-PB-10K-WHT', 'LM-CABLE-C2C-2M']) await adjustStock(tx, whCtx, { warehouse_id: dus.id, seller_org_id: seller.orgId, sku, kind: 'receipt', qty: 5_000_000, reason: 'bench stock' });
+      for (const sku of BENCH_SKUS) await adjustStock(tx, whCtx, { warehouse_id: dus.id, seller_org_id: seller.orgId, sku, kind: 'receipt', qty: 5_000_000, reason: 'bench stock' });
     });
     const body = (i: number) => JSON.stringify({
       external_id: `BENCH-${kind}-${i}`, buyer: { name: `Buyer ${i}`, email: `buyer${i}@example.de` },
       ship_to: { name: `Buyer ${i}`, line1: `Torstraße ${1 + (i % 200)}`, city: 'Berlin', postcode: '10119', country: 'DE', phone: '+49 30 12345678' },
       currency: 'EUR', payment_status: 'paid', shipping: 495,
-      lines: [{ sku: 'LM-PB-10K-WHT', qty: 1, unit_price: 2399, tax_lines: [{ title: 'VAT', rate: 0.19, amount: 383 }] }, { sku: 'LM-CABLE-C2C-2M', qty: 2, unit_price: 1099 }],
+      lines: [{ sku: BENCH_SKUS[i % BENCH_SKUS.length], qty: 1, unit_price: 2399, tax_lines: [{ title: 'VAT', rate: 0.19, amount: 383 }] }, { sku: BENCH_SKUS[(i + 3) % BENCH_SKUS.length], qty: 2, unit_price: 1099 }],
     });
     let accepted = 0;
+    const statuses = new Map<string, number>();
     const first = await rt.app.inject({ method: 'POST', url: '/v1/orders', headers: { ...headers, 'idempotency-key': 'warm-0' }, payload: body(-1) });
     if (first.statusCode !== 201) throw new Error(`intake failed: ${first.statusCode} ${first.body}`);
     if (first.json().status !== 'accepted') console.log(`  note: bench order status is ${first.json().status} (${JSON.stringify(first.json().hold_detail ?? {})})`);
     const intake = async (i: number) => {
       const res = await rt.app.inject({ method: 'POST', url: '/v1/orders', headers: { ...headers, 'idempotency-key': `k-${kind}-${i}` }, payload: body(i) });
       if (res.statusCode !== 201) throw new Error(`order ${i}: ${res.statusCode} ${res.body.slice(0, 300)}`);
-      if (res.json().status === 'accepted') accepted++;
+      const st = res.json().status + (res.json().hold_reason ? `:${res.json().hold_reason}` : '');
+      statuses.set(st, (statuses.get(st) ?? 0) + 1);
+      if (st === 'accepted') accepted++;
     };
     const concurrency = kind === 'postgres' ? 32 : 8;
     await pool(kind === 'postgres' ? 300 : 100, concurrency, (i) => intake(1_000_000 + i)); // warm-up (JIT, caches, pool)
     accepted = 0;
+    statuses.clear();
     const n = quick ? (kind === 'postgres' ? 1500 : 300) : (kind === 'postgres' ? 6000 : 1500);
     const run = await pool(n, concurrency, intake);
     const ordersPerS = n / (run.wallMs / 1000);
+    console.log(`  [${kind}] ${n} orders: ${[...statuses].map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
     // contention: one hot SKU, stock runs out part-way
     const hotStock = quick ? 300 : 1000, attempts = hotStock * 3;
