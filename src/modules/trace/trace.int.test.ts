@@ -170,6 +170,20 @@ describe(`traceability log (${dbLabel})`, () => {
     expect(withCheckDigit('629104150021')).toBe('6291041500213'); // GS1's own example
   });
 
+  it('the browser verifier (web/src/modules/trace/verify.ts, WebCrypto only) accepts the served passport and rejects a changed entry', async () => {
+    const web = await import('../../../web/src/modules/trace/verify.ts');
+    const view = (await get(`/v1/trace/public/gtin/${DEMO_GTIN}/batch/LD-1`)).json();
+    const cp = web.parseCheckpoint(view.log.checkpoint);
+    expect(await web.verifyCheckpointSignature(cp, vkey)).toBe('valid');
+    const otherKey = (await import('../../engines/merkle/index.ts')).generateKey(cp.origin).verifierKey;
+    expect(await web.verifyCheckpointSignature(cp, otherKey)).toBe('invalid');
+    for (const h of view.history) {
+      expect(await web.verifyInclusion(h.leaf_index, cp.size, await web.leafHash(h.entry), h.proof.map(web.fromBase64), cp.root)).toBe(true);
+      const changed = h.entry.replace('"v":1', '"v":2');
+      expect(await web.verifyInclusion(h.leaf_index, cp.size, await web.leafHash(changed), h.proof.map(web.fromBase64), cp.root)).toBe(false);
+    }
+  });
+
   it('serves tlog-tiles and entry bundles that match the stored hashes and records', async () => {
     const size = (await get('/v1/trace/log')).json().tree_size as number;
     const tile = await get(`/log/tile/0/000.p/${size}`);

@@ -66,9 +66,10 @@ export type SignatureCheck = 'valid' | 'invalid' | 'unsupported';
 
 /** Verify the note signature with the Ed25519 verifier key "name+keyid+base64(0x01||key)". */
 export async function verifyCheckpointSignature(cp: ParsedCheckpoint, verifierKey: string): Promise<SignatureCheck> {
-  const parts = verifierKey.trim().split('+');
-  if (parts.length !== 3) return 'invalid';
-  const [name, keyIdHex, keyB64] = parts as [string, string, string];
+  // name+keyid+base64: the base64 part may itself contain "+".
+  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/=]+)$/.exec(verifierKey.trim());
+  if (!m) return 'invalid';
+  const [, name, keyIdHex, keyB64] = m as unknown as [string, string, string, string];
   const key = fromBase64(keyB64);
   if (key.length !== 33 || key[0] !== 1) return 'invalid';
   // Key id = SHA-256(name || "\n" || 0x01 || public key)[:4] (C2SP signed-note).
