@@ -143,7 +143,7 @@ const LEGAL_WORDS = new Set(
 
 const HONORIFICS = new Set(
   ('mr mrs ms miss mister dr doctor prof eng engr ing gen col maj capt lt sgt brig adm mullah mulla maulana maulvi ' +
-    'sheikh shaikh sheik shaykh haji hajji hadji alhaji sir the mv mt ss').split(' '),
+    'sheikh shaikh sheik shaykh haji hajji hadji alhaji sir the mv mt ss jr sr junior senior').split(' '),
 );
 
 // Connecting particles: kept, but they weigh little and may be missing on either side.
@@ -253,7 +253,7 @@ function vowelKey(key: string): string {
   return key.replace(/[aeiou]+/g, 'a');
 }
 
-function skeletonOf(text: string): string {
+export function skeletonOf(text: string): string {
   return text
     .replace(/q/g, 'k')
     .replace(/[aeiouyw]/g, '')

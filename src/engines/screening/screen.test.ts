@@ -32,6 +32,7 @@ describe('matching phenomena', () => {
     ['company form CO → COMPANY LIMITED', { name: 'Hong Kong Electronics Kish Company Limited', type: 'entity' }, 'us_ofac_sdn:11533'],
     ['joined words and LTD → LIMITED', { name: 'Huaxin Shipping Hong Kong Limited', type: 'entity' }, 'un_sc:KPe.059'],
     ['vessel prefix', { name: 'M/V SCF PRIMORYE', type: 'vessel' }, 'us_ofac_sdn:45555'],
+    ['Arabic script vs a Latin-only listing ("LAST, First")', { name: 'حسن نصر الله', type: 'person' }, 'us_ofac_sdn:2686'],
     ['initials', { name: 'O.V. Tsepkin', type: 'person' }, 'us_ofac_sdn:36875'],
     ['joined article', { name: 'AlQaida', type: 'entity' }, 'un_sc:QDe.004'],
     ['"and" for "&"', { name: 'Chang An Shipping and Technology', type: 'entity' }, 'un_sc:KPe.055'],

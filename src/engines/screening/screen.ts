@@ -10,6 +10,7 @@ import {
   foldIdentifier,
   germanRomanisation,
   osaWithin,
+  skeletonOf,
   makeToken,
   parseDate,
   scriptsIn,
@@ -20,6 +21,7 @@ import {
   INITIAL_WEIGHT,
   PARTICLE_WEIGHT_FACTOR,
   round3,
+  SIM,
   type TokenMatch,
   type WeightedToken,
 } from './matcher';
@@ -97,6 +99,8 @@ export interface ScreeningIndex {
   bySkeleton: Map<string, string[]>;
   byDeletion: Map<string, string[]>;
   byCompact: Map<string, number[]>;
+  /** consonant skeleton of the whole name (both orders for "LAST, First") → name indices: Arabic ↔ Latin */
+  bySkeletonCompact: Map<string, number[]>;
   /** key prefix / suffix (3 letters) → words with keys of 7+ letters: reach two-typo words. */
   byKeyPrefix: Map<string, [text: string, key: string][]>;
   byKeySuffix: Map<string, [text: string, key: string][]>;
@@ -171,6 +175,7 @@ export function buildIndex(entities: SanctionedEntity[], listVersions: ListVersi
   const bySkeleton = new Map<string, string[]>();
   const byDeletion = new Map<string, string[]>();
   const byCompact = new Map<string, number[]>();
+  const bySkeletonCompact = new Map<string, number[]>();
   const byKeyPrefix = new Map<string, [string, string][]>();
   const byKeySuffix = new Map<string, [string, string][]>();
   analysedPerEntity.forEach((analysedNames, entityIdx) => {
@@ -180,6 +185,9 @@ export function buildIndex(entities: SanctionedEntity[], listVersions: ListVersi
       names.push({ entity: entityIdx, nameIndex: a.nameIndex, kind: a.kind, analysed: a.analysed, tokens, form: a.form });
       for (const t of tokens) push(postings, t.text, nameIdx);
       if (a.analysed.compact.length >= 4) push(byCompact, a.analysed.compact, nameIdx);
+      for (const sk of wholeNameSkeletons(entities[entityIdx]!.names[a.nameIndex]!.value, a.analysed, entities[entityIdx]!.type)) {
+        push(bySkeletonCompact, sk, nameIdx);
+      }
     }
   });
   for (const text of postings.keys()) {
@@ -205,11 +213,26 @@ export function buildIndex(entities: SanctionedEntity[], listVersions: ListVersi
     bySkeleton,
     byDeletion,
     byCompact,
+    bySkeletonCompact,
     byKeyPrefix,
     byKeySuffix,
     variantGroup,
     entityCount: total,
   };
+}
+
+/** Whole-name consonant skeletons (≥ 5 consonants): the name as written, and "First LAST" for "LAST, First". */
+function wholeNameSkeletons(value: string, analysed: AnalysedName, type: string): string[] {
+  const out = new Set<string>();
+  const own = skeletonOf(analysed.compact);
+  if (own.length >= 5) out.add(own);
+  const comma = value.indexOf(',');
+  if (comma > 0 && !analysed.abjad) {
+    const reordered = analyseFor(type, `${value.slice(comma + 1)} ${value.slice(0, comma)}`);
+    const sk = skeletonOf(reordered.compact);
+    if (sk.length >= 5) out.add(sk);
+  }
+  return [...out];
 }
 
 interface Scratch {
@@ -438,6 +461,15 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, options: Sc
     addPostings(similarVocabulary(index, joined, analysed.abjad, false), tokens[i]!.weight + tokens[i + 1]!.weight);
   }
   const compactHits = new Set(index.byCompact.get(analysed.compact) ?? []);
+  // Arabic script ↔ Latin for the whole name (spacing and word division differ: نصر الله ↔ Nasrallah).
+  const skeletonHits = new Set<number>();
+  const querySkeleton = skeletonOf(analysed.compact);
+  if (querySkeleton.length >= 5) {
+    for (const n of index.bySkeletonCompact.get(querySkeleton) ?? []) {
+      if (index.names[n]!.analysed.abjad !== analysed.abjad) skeletonHits.add(n);
+    }
+  }
+  for (const n of skeletonHits) compactHits.add(n);
   for (const n of compactHits) {
     if (scratch.reach[n] === 0) touched.push(n);
     scratch.reach[n] = totalWeight;
@@ -467,7 +499,15 @@ export function screen(index: ScreeningIndex, query: ScreeningQuery, options: Sc
   for (const [n, r] of reach) {
     if (r < minReach) continue;
     const name = index.names[n]!;
-    const cmp = compareNames(analysed, tokens, name.analysed, name.tokens, variantOf, similarityMemo);
+    let cmp = compareNames(analysed, tokens, name.analysed, name.tokens, variantOf, similarityMemo);
+    if (skeletonHits.has(n) && cmp.score < SIM.skeleton) {
+      cmp = {
+        score: SIM.skeleton,
+        tokens: [{ query: analysed.compact, candidate: name.analysed.compact, similarity: SIM.skeleton, how: 'same consonants across scripts (whole name)', weight: 1 }],
+        unmatchedQuery: [],
+        unmatchedCandidate: [],
+      };
+    }
     const entity = index.entities[name.entity]!;
     const features = scoreFeatures(prepared, entity, name.kind);
     const score = Math.max(0, Math.min(1, NAME_ONLY_CEILING * cmp.score + features.reduce((s, f) => s + f.delta, 0)));
