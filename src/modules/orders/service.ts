@@ -52,12 +52,11 @@ export async function linesOf(tx: Executor, orderId: string) {
 
 export async function getOrder(tx: Executor, ctx: AuthContext, id: string) {
   const o = await loadOrder(tx, ctx, id);
-  const [lines, shipments, reservations, lineage] = await Promise.all([
-    linesOf(tx, id),
-    tx.query(`SELECT id, warehouse_id, lines, carrier, tracking_number, created_at FROM order_shipments WHERE order_id = $1 ORDER BY id`, [id]),
-    reservationsOf(tx, o.org_id, id),
-    tx.query(`SELECT kind, source_order_id, result_order_id, created_at FROM order_lineage WHERE source_order_id = $1 OR result_order_id = $1 ORDER BY created_at`, [id]),
-  ]);
+  // one after another: a transaction is one connection (pg would queue parallel queries anyway)
+  const lines = await linesOf(tx, id);
+  const shipments = await tx.query(`SELECT id, warehouse_id, lines, carrier, tracking_number, created_at FROM order_shipments WHERE order_id = $1 ORDER BY id`, [id]);
+  const reservations = await reservationsOf(tx, o.org_id, id);
+  const lineage = await tx.query(`SELECT kind, source_order_id, result_order_id, created_at FROM order_lineage WHERE source_order_id = $1 OR result_order_id = $1 ORDER BY created_at`, [id]);
   const owner = o.org_id === ctx.orgId;
   return {
     ...publicOrder(o), lines: lines.map(publicLine), shipments, reservations, lineage,
@@ -557,7 +556,9 @@ export async function split(tx: Executor, ctx: AuthContext, id: string, parts: A
     children.push(child.id);
   }
   await setState(tx, ctx, o, 'split', { into: children });
-  return { id, status: 'split', children: await Promise.all(children.map((c) => getOrder(tx, ctx, c))) };
+  const details = [];
+  for (const c of children) details.push(await getOrder(tx, ctx, c));
+  return { id, status: 'split', children: details };
 }
 
 /** Orders that could be merged: open orders of the same buyer to the same address. */
