@@ -17,4 +17,5 @@ export const modules: TradelaneModule[] = [
   (await import('./inventory/index.ts')).inventoryModule,
   (await import('./orders/index.ts')).ordersModule,
   (await import('./tracking/index.ts')).trackingModule,
+  (await import('./screening/index.ts')).screeningModule,
 ];
