@@ -79,7 +79,9 @@ export function PassportPage() {
         <div className="auth-card" style={{ maxWidth: 640 }}>
           <h1>{p.product.name}</h1>
           {result && (
-            <p>{allVerified ? <StatusBadge status="ok" tone="success" label={'✓ ' + t('trace.allVerified', { size: result.size })} /> : <StatusBadge status="failed" tone="danger" label={'✗ ' + t('trace.someFailed')} />}</p>
+            <p className={`badge ${allVerified ? 'badge-success' : 'badge-danger'}`} style={{ whiteSpace: 'normal', display: 'block', padding: '8px 12px' }}>
+              {allVerified ? '✓ ' + t('trace.allVerified', { size: result.size }) : '✗ ' + t('trace.someFailed')}
+            </p>
           )}
           <dl className="detail-list">
             {p.product.brand && <><dt>{t('trace.brand')}</dt><dd>{p.product.brand}</dd></>}
