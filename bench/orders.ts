@@ -109,16 +109,16 @@ async function runOn(kind: 'pglite' | 'postgres'): Promise<Figures | null> {
       if (st === 'accepted') accepted++;
     };
     const concurrency = kind === 'postgres' ? 32 : 8;
-    await pool(kind === 'postgres' ? 300 : 100, concurrency, (i) => intake(1_000_000 + i)); // warm-up (JIT, caches, pool)
+    await pool(kind === 'postgres' ? 200 : 50, concurrency, (i) => intake(1_000_000 + i)); // warm-up (JIT, caches, pool)
     accepted = 0;
     statuses.clear();
-    const n = quick ? (kind === 'postgres' ? 1500 : 300) : (kind === 'postgres' ? 6000 : 1500);
+    const n = quick ? (kind === 'postgres' ? 600 : 200) : (kind === 'postgres' ? 2000 : 500);
     const run = await pool(n, concurrency, intake);
     const ordersPerS = n / (run.wallMs / 1000);
     console.log(`  [${kind}] ${n} orders: ${[...statuses].map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
     // contention: one hot SKU, stock runs out part-way
-    const hotStock = quick ? 300 : 1000, attempts = hotStock * 3;
+    const hotStock = quick ? 200 : 500, attempts = hotStock * 3;
     await rt.db.transaction(async (tx) => {
       const { adjustStock } = await import('../src/modules/inventory/service.ts');
       await adjustStock(tx, systemContext(warehouse.orgId, 'warehouse', 'bench'), { warehouse_id: dus.id, seller_org_id: seller.orgId, sku: 'LM-EB-P2-WHT', kind: 'receipt', qty: hotStock, reason: 'hot SKU' });
