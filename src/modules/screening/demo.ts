@@ -21,7 +21,7 @@ export async function screeningDemo(s: Services, orgs: DemoOrgs): Promise<void> 
   const parties: PartyInput[] = [
     { name: 'Hanseatic Freight GmbH', type: 'organisation', role: 'carrier', countries: ['DE'], reference: 'demo-carrier-1' },
     { name: 'Maria Keller', type: 'person', role: 'buyer', countries: ['DE'], dob: '1988-03-14', reference: 'demo-buyer-1' },
-    { name: 'Rosoboronexport', type: 'organisation', role: 'consignee', countries: ['RU'], reference: 'demo-consignee-1' },
+    { name: 'Rosoboronexport', type: 'organisation', role: 'consignee', reference: 'demo-consignee-1' },
     { name: 'Golden Star Trading Co', type: 'organisation', role: 'supplier', countries: ['CN'], identifiers: [{ kind: 'registration', value: '91440300MA5F000001', country: 'CN' }], reference: 'demo-supplier-1' },
   ];
   await s.db.transaction(async (tx) => {

@@ -72,9 +72,14 @@ export const versionsKey = (versions: ListVersionRow[]) => versions.map((v) => v
  * import + index build takes several seconds; tests open many runtimes). services.state holds
  * the runtime's current reference.
  */
-const processCache = new Map<string, Promise<LoadedLists>>();
+/** Index and entries built from a set of list contents; shared across runtimes by content. */
+interface BuiltIndex { index: ScreeningIndex; entities: Map<string, SanctionedEntity>; counts: Map<string, number> }
+const processCache = new Map<string, Promise<BuiltIndex>>();
 const readyKeys = new Set<string>();
 let bundledCache: Promise<{ entities: SanctionedEntity[]; versions: ListVersion[] }> | undefined;
+
+/** Same list contents → same index, whatever database (and version ids) they were registered in. */
+const contentKey = (versions: ListVersionRow[]) => versions.map((v) => `${v.list_id}:${v.sha256}`).sort().join(',');
 
 function bundledLists() {
   // A microtask hop so the caller's request is not blocked synchronously before it awaits.
@@ -85,24 +90,22 @@ function bundledLists() {
   return bundledCache;
 }
 
-async function buildLoaded(db: Executor, versions: ListVersionRow[]): Promise<LoadedLists> {
+async function buildIndexFor(ex: Executor, versions: ListVersionRow[]): Promise<BuiltIndex> {
   const entities: SanctionedEntity[] = [];
   const engineVersions: ListVersion[] = [];
+  const counts = new Map<string, number>();
   const needBundled = versions.some((v) => v.storage === 'bundled');
   const bundled = needBundled ? await bundledLists() : { entities: [], versions: [] };
   for (const v of versions) {
     let listEntities: SanctionedEntity[];
     if (v.storage === 'bundled') listEntities = bundled.entities.filter((e) => e.listId === v.list_id);
-    else listEntities = (await db.query<{ entity: SanctionedEntity }>(`SELECT entity FROM screening_list_entities WHERE version_id = $1 ORDER BY entity_id`, [v.id])).map((r) => r.entity);
+    else listEntities = (await ex.query<{ entity: SanctionedEntity }>(`SELECT entity FROM screening_list_entities WHERE version_id = $1 ORDER BY entity_id`, [v.id])).map((r) => r.entity);
     entities.push(...listEntities);
+    counts.set(v.list_id, listEntities.length);
     engineVersions.push({ listId: v.list_id, title: v.title, publisher: '', publicationDate: v.publication_date, sourceUrl: v.source, files: v.sha256.split('+').map((sha256) => ({ path: '', sha256 })), recordCount: listEntities.length });
-    if (v.entity_count !== listEntities.length) {
-      await db.query(`UPDATE screening_list_versions SET entity_count = $2 WHERE id = $1`, [v.id, listEntities.length]);
-      v.entity_count = listEntities.length;
-    }
   }
   const index = buildIndex(entities, engineVersions, { nameVariants: readNameVariants() });
-  return { index, entities: new Map(entities.map((e) => [e.id, e])), versions, versionByList: new Map(versions.map((v) => [v.list_id, v])), key: versionsKey(versions) };
+  return { index, entities: new Map(entities.map((e) => [e.id, e])), counts };
 }
 
 /**
@@ -112,22 +115,32 @@ async function buildLoaded(db: Executor, versions: ListVersionRow[]): Promise<Lo
 export async function loadedLists(s: Pick<Services, 'db' | 'state'>, ex: Executor = s.db): Promise<LoadedLists> {
   const versions = await currentVersions(ex);
   const key = versionsKey(versions);
-  const held = s.state.get('screening.lists') as { key: string; promise: Promise<LoadedLists> } | undefined;
-  if (held?.key === key) return held.promise;
-  let promise = processCache.get(key);
+  const held = s.state.get('screening.lists') as { key: string; loaded: LoadedLists } | undefined;
+  if (held?.key === key) return held.loaded;
+  const ck = contentKey(versions);
+  let promise = processCache.get(ck);
   if (!promise) {
     // Read through the caller's executor: on PGlite an open transaction holds the only connection.
-    promise = buildLoaded(ex, versions);
-    processCache.set(key, promise);
-    promise.then(() => readyKeys.add(key), () => processCache.delete(key));
+    promise = buildIndexFor(ex, versions);
+    processCache.set(ck, promise);
+    promise.then(() => readyKeys.add(ck), () => processCache.delete(ck));
   }
-  s.state.set('screening.lists', { key, promise });
-  return promise;
+  const built = await promise;
+  for (const v of versions) {
+    const n = built.counts.get(v.list_id) ?? 0;
+    if (v.entity_count !== n) {
+      await ex.query(`UPDATE screening_list_versions SET entity_count = $2 WHERE id = $1`, [v.id, n]);
+      v.entity_count = n;
+    }
+  }
+  const loaded: LoadedLists = { index: built.index, entities: built.entities, versions, versionByList: new Map(versions.map((v) => [v.list_id, v])), key };
+  s.state.set('screening.lists', { key, loaded });
+  return loaded;
 }
 
 /** Is the index for the current versions built? If not, starts building it in the background. */
 export async function listsReady(s: Pick<Services, 'db' | 'state'>): Promise<boolean> {
-  const key = versionsKey(await currentVersions(s.db));
+  const key = contentKey(await currentVersions(s.db));
   if (readyKeys.has(key)) return true;
   loadedLists(s).catch(() => {});
   return false;

@@ -417,7 +417,7 @@ export async function getReview(ex: Executor, ctx: AuthContext, id: string) {
 export async function decideReview(tx: Executor, ctx: AuthContext, id: string, input: { decision: 'false_positive' | 'confirmed_match'; reason: string }) {
   const r = await tx.maybeOne(`SELECT * FROM screening_reviews WHERE id = $1 AND org_id = $2 FOR UPDATE`, [id, ctx.orgId]);
   if (!r) throw notFound('Review item', id);
-  if (r.status !== 'open') throw unprocessable('already_decided', `Review item ${id} is ${r.status}`, { status: r.status });
+  if (r.status !== 'open') throw unprocessable('already_decided', `Review item ${id} is ${r.status}`, { review_status: r.status });
   const by = ctx.userId ?? ctx.apiKeyId ?? 'system';
   await tx.query(`UPDATE screening_reviews SET status = $2, reason = $3, decided_by = $4, decided_at = now() WHERE id = $1`, [id, input.decision, input.reason, by]);
   await recordAudit(tx, ctx, { action: `screening.review.${input.decision}`, entityType: 'screening_review', entityId: id, before: { status: 'open' }, after: { status: input.decision, reason: input.reason, decided_by: by } });
@@ -483,14 +483,14 @@ export async function assertPartyCleared(tx: Executor, ctx: AuthContext, partyOr
     if (!r) throw notFound('Screening', partyOrScreeningId);
     if (!r.party_id) {
       if (r.decision === 'clear' || r.decision === 'review') return;
-      throw unprocessable('screening_not_cleared', `Screening ${partyOrScreeningId} is "${r.decision}"${r.error ? ` (${r.error})` : ''}`, { screening_id: partyOrScreeningId, status: r.decision });
+      throw unprocessable('screening_not_cleared', `Screening ${partyOrScreeningId} is "${r.decision}"${r.error ? ` (${r.error})` : ''}`, { screening_id: partyOrScreeningId, screening_status: r.decision });
     }
     partyId = r.party_id;
   } else if (!isId(partyOrScreeningId, 'pty')) throw badRequest('expected a pty_… or scr_… id');
   const p = await loadParty(tx, ctx, partyId);
   if (p.status === 'clear' || p.status === 'review') return;
   const why: Record<string, string> = { hold: 'held for compliance review', block: 'blocked (confirmed or near-certain match)', insufficient: 'not screenable as given (add full name, DOB, country or identifier)', pending: 'not screened yet', error: 'screening failed' };
-  throw unprocessable('screening_not_cleared', `Party ${p.id} is ${why[p.status] ?? p.status}`, { party_id: p.id, status: p.status, screening_id: p.last_screening_id });
+  throw unprocessable('screening_not_cleared', `Party ${p.id} is ${why[p.status] ?? p.status}`, { party_id: p.id, screening_status: p.status, screening_id: p.last_screening_id });
 }
 
 // ------------------------------------------------------------------------------------------------
