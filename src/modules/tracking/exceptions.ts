@@ -3,7 +3,7 @@
 import type { Services } from '../../http/services.ts';
 import { recordAudit } from '../../kernel/audit.ts';
 import type { AuthContext } from '../../kernel/context.ts';
-import type { Db, Executor } from '../../kernel/db.ts';
+import { withTx, type Db, type Executor } from '../../kernel/db.ts';
 import { badRequest, illegalTransition, notFound } from '../../kernel/errors.ts';
 import { emit } from '../../kernel/events.ts';
 import { assertAccess, visibleToSql } from '../../kernel/grants.ts';
@@ -12,11 +12,11 @@ import { enqueue, type Job } from '../../kernel/jobs.ts';
 import { queueEmail } from '../../kernel/mail.ts';
 import { toPage } from '../../kernel/pagination.ts';
 import { publishedEngineLanes } from './deps.ts';
-import { demurrageFor, RULE_IDS, type DemurrageTariff, type Finding, type Party, type RuleId, type RuleSettings } from '../../engines/exceptions/index.ts';
+import { RULE_IDS, tariffFor, type DemurrageTariff, type Finding, type Party, type RuleId, type RuleSettings } from '../../engines/exceptions/index.ts';
 import { quoteShipment, type Parcel } from '../../engines/routing/index.ts';
 import { evaluateShipment } from './ingest.ts';
 import { audienceOf } from './shipments.ts';
-import { attempt, iso, ruleSettings } from './state.ts';
+import { attempt, data, iso, ruleSettings } from './state.ts';
 
 /** Who has to act on an exception of each rule (falls back to the seller when that party is unknown). */
 const OWNER: Record<RuleId, Party> = {
@@ -51,7 +51,7 @@ export async function raiseFindings(tx: Executor, s: Services, shp: any, finding
     const rows = await tx.query(
       `INSERT INTO tracking_exceptions (id, org_id, shipment_id, rule, severity, title, facts, notify, owner_org_id, since)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)
-       ON CONFLICT (shipment_id, rule) DO UPDATE SET facts = EXCLUDED.facts, title = EXCLUDED.title, last_seen_at = now()
+       ON CONFLICT (shipment_id, rule) DO UPDATE SET facts = tracking_exceptions.facts || EXCLUDED.facts, title = EXCLUDED.title, last_seen_at = now()
          WHERE tracking_exceptions.status IN ('open','acknowledged')
        RETURNING id, org_id, (xmax = 0) AS inserted`,
       [newId('exc'), shp.org_id, shp.id, f.rule, f.severity, f.title, JSON.stringify(f.facts), f.notify, owner, f.since],
@@ -60,8 +60,7 @@ export async function raiseFindings(tx: Executor, s: Services, shp: any, finding
     if (!row?.inserted) continue;
     if (f.rule === 'dwell_at_port') {
       const proposals = await attempt(tx, 'tl_alternatives', () => alternativesFor(tx, shp));
-      const demurrage = await contractDemurrage(tx, shp, f);
-      await tx.query(`UPDATE tracking_exceptions SET facts = facts || $2::jsonb WHERE id = $1`, [row.id, JSON.stringify({ alternatives: proposals.ok ? proposals.value : [], ...(demurrage ? { demurrage } : {}) })]);
+      await tx.query(`UPDATE tracking_exceptions SET facts = facts || $2::jsonb WHERE id = $1`, [row.id, JSON.stringify({ alternatives: proposals.ok ? proposals.value : [] })]);
     }
     opened.push({ id: row.id, shipment_id: shp.id, rule: f.rule });
     const orgs = [...new Set(f.notify.map((p) => partyOrg(shp, p)).filter(Boolean) as string[])];
@@ -79,12 +78,19 @@ export async function raiseFindings(tx: Executor, s: Services, shp: any, finding
   return opened;
 }
 
-/** A lane's SLA contract may carry its own demurrage tariff: it replaces the table's figure. */
-async function contractDemurrage(tx: Executor, shp: any, f: Finding) {
-  if (!shp.lane_id) return null;
-  const c = await tx.maybeOne(`SELECT demurrage FROM tracking_contracts WHERE lane_id = $1 AND seller_org_id = $2 AND status = 'active' AND demurrage IS NOT NULL ORDER BY created_at DESC LIMIT 1`, [shp.lane_id, shp.org_id]);
-  if (!c) return null;
-  return { ...demurrageFor(c.demurrage as DemurrageTariff, Number(f.facts.dwell_hours)), source: 'contract' };
+/**
+ * Demurrage tariff for a shipment: the lane's SLA contract tariff when it has one (wins), else the
+ * table's (destination country + mode). `cache` spares repeated look-ups within one batch.
+ */
+export async function tariffForShipment(tx: Executor, s: Services, shp: any, cache = new Map<string, DemurrageTariff | null>()): Promise<DemurrageTariff | null> {
+  const table = tariffFor(data(s).exceptions, shp.destination_country, shp.mode);
+  if (!shp.lane_id) return table;
+  const key = `${shp.lane_id}|${shp.org_id}`;
+  if (!cache.has(key)) {
+    const c = await tx.maybeOne(`SELECT demurrage FROM tracking_contracts WHERE lane_id = $1 AND seller_org_id = $2 AND status = 'active' AND demurrage IS NOT NULL ORDER BY created_at DESC LIMIT 1`, [shp.lane_id, shp.org_id]);
+    cache.set(key, (c?.demurrage as DemurrageTariff | undefined) ?? null);
+  }
+  return cache.get(key) ?? table;
 }
 
 /**
@@ -195,13 +201,13 @@ export const scheduleSweep = (ex: Executor, after = Date.now()) => {
  * Evaluate time-based rules (dwell, no scan, late prediction) for shipments still under way, oldest
  * check first. `now` lets tests and the CLI move the clock.
  */
-export async function sweepRules(db: Db, s: Services, now = new Date().toISOString(), limit = 500) {
+export async function sweepRules(db: Db | Executor, s: Services, now = new Date().toISOString(), limit = 500) {
   const open = await db.query(
     `SELECT id FROM tracking_shipments WHERE delivered_at IS NULL AND status NOT IN ('cancelled','return_to_sender')
       AND (rules_checked_at IS NULL OR rules_checked_at < $1::timestamptz - interval '5 minutes') ORDER BY rules_checked_at NULLS FIRST LIMIT ${limit}`, [now]);
   let opened = 0;
   for (const { id } of open) {
-    opened += await db.transaction(async (tx) => {
+    opened += await withTx(db, async (tx) => {
       const shp = await tx.maybeOne(`SELECT * FROM tracking_shipments WHERE id = $1 FOR UPDATE`, [id]);
       return shp ? (await evaluateShipment(tx, s, shp, now)).length : 0;
     });

@@ -3,7 +3,7 @@ import type { Services } from '../../http/services.ts';
 import { recordAudit } from '../../kernel/audit.ts';
 import { systemContext, type AuthContext, type OrgKind } from '../../kernel/context.ts';
 import { randomToken } from '../../kernel/crypto.ts';
-import type { Db, Executor } from '../../kernel/db.ts';
+import { withTx, type Db, type Executor } from '../../kernel/db.ts';
 import { AppError, badRequest, notFound } from '../../kernel/errors.ts';
 import { newId } from '../../kernel/ids.ts';
 import { enqueue, type Job } from '../../kernel/jobs.ts';
@@ -53,19 +53,17 @@ export function eventsFromPayload(s: Services, format: FeedFormat, body: unknown
 }
 
 /** Public endpoint of a feed: HMAC over the raw body is verified before anything is parsed or stored. */
-export async function receiveFeed(s: Services, feedId: string, headers: Record<string, unknown>, body: unknown, raw: Buffer | undefined) {
-  const feed = await s.db.maybeOne(`SELECT * FROM tracking_feeds WHERE id = $1 AND active`, [feedId]);
+export async function receiveFeed(tx: Executor, s: Services, feedId: string, headers: Record<string, unknown>, body: unknown, raw: Buffer | undefined) {
+  const feed = await tx.maybeOne(`SELECT * FROM tracking_feeds WHERE id = $1 AND active`, [feedId]);
   const signature = String(headers['tradelane-signature'] ?? '');
   if (!feed || !signature || !verifyWebhookSignature(s.secrets.open(feed.secret_sealed), signature, (raw ?? Buffer.alloc(0)).toString('utf8'))) {
     throw new AppError('bad_signature', 401, 'Unknown feed or the Tradelane-Signature does not verify');
   }
   const mapped = eventsFromPayload(s, feed.format, body, raw);
   const ctx = systemContext(feed.org_id, 'carrier', 'feed:' + feed.id);
-  return s.db.transaction(async (tx) => {
-    await tx.query(`UPDATE tracking_feeds SET last_received_at = now() WHERE id = $1`, [feed.id]);
-    const r = await ingestEvents(tx, ctx, s, mapped.events, 'webhook', { infos: mapped.infos, warnings: mapped.warnings });
-    return { ...r, failures: mapped.failures };
-  });
+  await tx.query(`UPDATE tracking_feeds SET last_received_at = now() WHERE id = $1`, [feed.id]);
+  const r = await ingestEvents(tx, ctx, s, mapped.events, 'webhook', { infos: mapped.infos, warnings: mapped.warnings });
+  return { ...r, failures: mapped.failures };
 }
 
 // ---------------------------------------------------------------- polling
@@ -106,10 +104,10 @@ export async function disablePollSource(tx: Executor, ctx: AuthContext, id: stri
 }
 
 /** Poll once: tracking numbers of the source's carrier that the organisation may update and that are under way. */
-export async function pollOnce(s: Services, sourceId: string, poller: TrackingPoller = (s.state.get('tracking.poller') as TrackingPoller | undefined) ?? httpPoller(), orgKind: OrgKind = 'seller') {
-  const src: any = await s.db.maybeOne(`SELECT * FROM tracking_poll_sources WHERE id = $1 AND active`, [sourceId]);
+export async function pollOnce(s: Services, sourceId: string, poller: TrackingPoller = (s.state.get('tracking.poller') as TrackingPoller | undefined) ?? httpPoller(), orgKind: OrgKind = 'seller', ex: Executor | Db = s.db) {
+  const src: any = await ex.maybeOne(`SELECT * FROM tracking_poll_sources WHERE id = $1 AND active`, [sourceId]);
   if (!src) return null;
-  const numbers = (await s.db.query(
+  const numbers = (await ex.query(
     `SELECT DISTINCT s.tracking_number FROM tracking_shipments s
       WHERE s.carrier = $1 AND s.delivered_at IS NULL AND s.status NOT IN ('cancelled','return_to_sender')
         AND (s.org_id = $2 OR s.id IN (SELECT entity_id FROM record_grants WHERE grantee_org_id = $2 AND entity_type = 'shipment' AND revoked_at IS NULL AND 'write' = ANY(permissions)))
@@ -119,13 +117,13 @@ export async function pollOnce(s: Services, sourceId: string, poller: TrackingPo
     try {
       const payload = await poller.fetchPayload(src, numbers.slice(i, i + 50));
       const mapped = eventsFromPayload(s, src.format, payload, undefined);
-      const r = await s.db.transaction((tx) => ingestEvents(tx, systemContext(src.org_id, orgKind, 'poll:' + src.id), s, mapped.events, 'poll', { infos: mapped.infos, warnings: mapped.warnings }));
+      const r = await withTx(ex, (tx) => ingestEvents(tx, systemContext(src.org_id, orgKind, 'poll:' + src.id), s, mapped.events, 'poll', { infos: mapped.infos, warnings: mapped.warnings }));
       summary.stored += r.stored; summary.duplicates += r.duplicates; summary.unmatched += r.unmatched.length; summary.exceptions_opened += r.exceptions_opened.length;
     } catch (err: any) {
       summary.error = String(err?.message ?? err).slice(0, 500);
     }
   }
-  await s.db.query(`UPDATE tracking_poll_sources SET last_polled_at = now(), last_result = $2 WHERE id = $1`, [src.id, JSON.stringify(summary)]);
+  await ex.query(`UPDATE tracking_poll_sources SET last_polled_at = now(), last_result = $2 WHERE id = $1`, [src.id, JSON.stringify(summary)]);
   return summary;
 }
 

@@ -14,8 +14,8 @@ import {
   mapUpsTrackAlertEvent, mapUpsTracking, mapUspsTracking, parseIotReadings, parseTrackingCsv, resolveTime, stageFor, statusFor,
   isCustomsState, type IotReading, type TrackedShipmentInfo, type TrackingEvent, type TrackingIssue, type TrackingMapResult,
 } from '../../engines/carriers/index.ts';
-import { destinationDwell, evaluateRules, tariffFor } from '../../engines/exceptions/index.ts';
-import { raiseFindings } from './exceptions.ts';
+import { destinationDwell, evaluateRules, type DemurrageTariff } from '../../engines/exceptions/index.ts';
+import { raiseFindings, tariffForShipment } from './exceptions.ts';
 import { audienceOf, factsOf } from './shipments.ts';
 import { data, iso, ruleSettings } from './state.ts';
 
@@ -233,10 +233,11 @@ async function processChanged(tx: Executor, ctx: AuthContext, s: Services, shipm
   // Exception rules on the new state (time-based ones again in the sweep job).
   const settingsByOrg = new Map<string, Awaited<ReturnType<typeof ruleSettings>>>();
   const tables = data(s).exceptions;
+  const tariffs = new Map<string, DemurrageTariff | null>();
   for (const shp of shipments) {
     let settings = settingsByOrg.get(shp.org_id);
     if (!settings) settingsByOrg.set(shp.org_id, (settings = await ruleSettings(tx, s, shp.org_id)));
-    const findings = evaluateRules({ now, facts: factsOf(shp), state: states.get(shp.id)!, excursions: [], settings, tables, tariff: tariffFor(tables, shp.destination_country, shp.mode) });
+    const findings = evaluateRules({ now, facts: factsOf(shp), state: states.get(shp.id)!, excursions: [], settings, tables, tariff: await tariffForShipment(tx, s, shp, tariffs) });
     if (findings.length) result.exceptions_opened.push(...(await raiseFindings(tx, s, shp, findings)));
   }
 }
@@ -281,7 +282,7 @@ export async function evaluateShipment(tx: Executor, s: Services, shp: any, now:
     excursions = findIotExcursions(readings.map(rowToReading), handling);
   }
   const tables = data(s).exceptions;
-  const findings = evaluateRules({ now, facts: factsOf(shp), state, excursions, settings: await ruleSettings(tx, s, shp.org_id), tables, tariff: tariffFor(tables, shp.destination_country, shp.mode) });
+  const findings = evaluateRules({ now, facts: factsOf(shp), state, excursions, settings: await ruleSettings(tx, s, shp.org_id), tables, tariff: await tariffForShipment(tx, s, shp) });
   await tx.query(`UPDATE tracking_shipments SET rules_checked_at = $2 WHERE id = $1`, [shp.id, now]);
   return raiseFindings(tx, s, shp, findings);
 }

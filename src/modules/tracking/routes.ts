@@ -148,7 +148,7 @@ export const trackingRoutes: RouteDef[] = [
   defineRoute({
     method: 'POST', url: '/v1/tracking/feeds/:id/events', summary: 'Provider push (Tradelane-Signature HMAC over the raw body); JSON per the feed format or text/csv', tags, auth: 'public', rawBody: true,
     params: z.strictObject({ id: idParam('trf') }),
-    handler: ({ params, req, body, services }) => feeds.receiveFeed(services, params.id, req.headers as Record<string, unknown>, Buffer.isBuffer(body) ? undefined : body, req.rawBody),
+    handler: ({ tx, params, req, body, services }) => feeds.receiveFeed(tx, services, params.id, req.headers as Record<string, unknown>, Buffer.isBuffer(body) ? undefined : body, req.rawBody),
   }),
   defineRoute({
     method: 'GET', url: '/v1/tracking/poll-sources', summary: 'Polling sources', tags, auth: 'tracking:read',
@@ -170,7 +170,7 @@ export const trackingRoutes: RouteDef[] = [
     async handler({ tx, ctx, params, services }) {
       const own = await tx.maybeOne(`SELECT id FROM tracking_poll_sources WHERE id = $1 AND org_id = $2`, [params.id, ctx.orgId]);
       if (!own) throw notFound('Poll source', params.id);
-      return feeds.pollOnce(services, params.id, undefined, ctx.orgKind);
+      return feeds.pollOnce(services, params.id, undefined, ctx.orgKind, tx);
     },
   }),
   defineRoute({
@@ -197,9 +197,9 @@ export const trackingRoutes: RouteDef[] = [
   }),
   defineRoute({
     method: 'POST', url: '/v1/exceptions/sweep', summary: 'Operator: evaluate time-based rules for every shipment under way now', tags: ['exceptions'], auth: 'tracking:admin',
-    async handler({ ctx, services }) {
+    async handler({ tx, ctx, services }) {
       if (ctx.orgKind !== 'operator') throw new AppError('forbidden', 403, 'Only the operator runs the sweep');
-      return exc.sweepRules(services.db, services);
+      return exc.sweepRules(tx, services);
     },
   }),
   defineRoute({
