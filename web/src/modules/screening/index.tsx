@@ -1,0 +1,305 @@
+import { useState, type ChangeEvent, type FormEvent } from 'react';
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import { api, fieldError, useAction, usePagedResource, useResource } from '../../shell/api';
+import { useT } from '../../shell/i18n';
+import { useSession } from '../../shell/session';
+import { Button, Card, DateTime, DetailList, EmptyState, ErrorBanner, Field, Loading, Notice, PageHeader, StatusBadge, Table } from '../../shell/ui';
+import type { ConsoleModule } from '../../shell/types';
+
+// ---------------------------------------------------------------- types (API shapes)
+interface ReviewRow { id: string; party_id: string; party_name: string; party_role: string; party_status: string; entity_id: string; entity_name: string | null; entry_name: string | null; list_id: string; score: number; severity: string; status: string; created_at: string }
+interface Comparison { field: string; query: unknown; entry: unknown }
+interface ReviewDetail extends ReviewRow { comparison: Comparison[]; explanation: { tokens: { query: string; candidate: string; similarity: number; how: string }[]; features: { feature: string; delta: number; detail: string }[]; nameScore: number }; reason: string | null; decided_by: string | null; decided_at: string | null; list_version: { id: string; title: string; publication_date: string } | null; version_id: string }
+interface PartyRow { id: string; name: string; type: string; role: string; status: string; countries: string[]; dob: string | null; reference: string | null; updated_at: string; last_screening_id: string | null }
+interface ScreeningRow { id: string; source: string; decision: string; score: number; list_versions: { list_id: string; publication_date: string; version_id: string }[]; matches: { entity_id: string; primary_name: string; list_id: string; score: number; prior_decision: string }[]; reasons: string[]; error: string | null; created_at: string }
+interface ListRow { list_id: string; title: string; publication_date: string; age_days: number; out_of_date: boolean; in_use: boolean; versions: { id: string; publication_date: string; storage: string; entity_count: number | null; imported_at: string; current: boolean; source: string }[] }
+
+const TONE: Record<string, 'success' | 'warning' | 'danger' | 'info' | 'neutral'> = { clear: 'success', review: 'info', hold: 'warning', block: 'danger', insufficient: 'neutral', pending: 'neutral', error: 'danger', false_positive: 'success', confirmed_match: 'danger', superseded: 'neutral', open: 'warning' };
+const Decision = ({ value }: { value: string }) => <StatusBadge status={value} tone={TONE[value]} />;
+const show = (v: unknown) => (Array.isArray(v) ? (v.length ? v.join('; ') : '—') : v === null || v === undefined || v === '' ? '—' : String(v));
+
+function Tabs() {
+  const t = useT();
+  return (
+    <nav className="tabs" aria-label={t('screening.title')}>
+      <Link to="/screening">{t('screening.queue')}</Link> · <Link to="/screening/parties">{t('screening.parties')}</Link> · <Link to="/screening/batch">{t('screening.batch')}</Link> · <Link to="/screening/lists">{t('screening.lists')}</Link>
+    </nav>
+  );
+}
+
+// ---------------------------------------------------------------- queue
+function QueuePage() {
+  const t = useT();
+  const [status, setStatus] = useState('open');
+  const page = usePagedResource<ReviewRow>('/v1/screening/reviews', { status });
+  return (
+    <div className="page">
+      <PageHeader title={t('screening.title')} description={t('screening.queueHelp')} />
+      <Tabs />
+      <Field label={t('screening.status')}>
+        <select value={status} onChange={(e) => setStatus(e.target.value)}>
+          {['open', 'false_positive', 'confirmed_match', 'superseded'].map((s) => <option key={s} value={s}>{t(`screening.s.${s}`)}</option>)}
+        </select>
+      </Field>
+      <ErrorBanner error={page.error} />
+      <Table<ReviewRow>
+        rows={page.items} loading={page.loading} rowKey={(r) => r.id}
+        empty={<EmptyState title={t('screening.queueEmpty')} />}
+        columns={[
+          { key: 'party', header: t('screening.party'), render: (r) => <Link to={`/screening/reviews/${r.id}`}>{r.party_name}</Link> },
+          { key: 'role', header: t('screening.role'), render: (r) => r.party_role, wide: true },
+          { key: 'entry', header: t('screening.listEntry'), render: (r) => <>{r.entry_name ?? r.entity_id} <span className="muted">({r.list_id})</span></> },
+          { key: 'score', header: t('screening.score'), render: (r) => r.score.toFixed(3), align: 'end' },
+          { key: 'severity', header: t('screening.severity'), render: (r) => <Decision value={r.severity} /> },
+          { key: 'created', header: t('screening.created'), render: (r) => <DateTime value={r.created_at} />, wide: true },
+        ]}
+      />
+      {page.hasMore && <Button onClick={page.loadMore}>{t('screening.more')}</Button>}
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------- one review item: side by side + decision
+function ReviewPage() {
+  const t = useT();
+  const { id } = useParams();
+  const session = useSession();
+  const item = useResource<ReviewDetail>(`/v1/screening/reviews/${id}`);
+  const [decision, setDecision] = useState<'false_positive' | 'confirmed_match'>('false_positive');
+  const [reason, setReason] = useState('');
+  const [done, setDone] = useState<string | null>(null);
+  const decide = useAction(async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await api.post<ReviewDetail & { party: PartyRow }>(`/v1/screening/reviews/${id}/decision`, { decision, reason });
+    setDone(t('screening.decided', { status: r.party.status }));
+    item.reload();
+  });
+  if (!item.data) return <div className="page">{item.error ? <ErrorBanner error={item.error} /> : <Loading />}</div>;
+  const r = item.data;
+  return (
+    <div className="page">
+      <p className="breadcrumb"><Link to="/screening">← {t('screening.queue')}</Link></p>
+      <PageHeader title={<>{r.comparison[0] ? show(r.comparison[0].query) : r.party_id} ↔ {r.entity_id}</>} description={<><Decision value={r.status} /> {t('screening.score')} {r.score.toFixed(3)} · <Decision value={r.severity} /></>} />
+      {done && <Notice tone="success" onDismiss={() => setDone(null)}>{done}</Notice>}
+      <Card title={t('screening.comparison')}>
+        <div className="table-wrap">
+          <table className="table">
+            <thead><tr><th scope="col">{t('screening.field')}</th><th scope="col">{t('screening.party')}</th><th scope="col">{t('screening.listEntry')}</th></tr></thead>
+            <tbody>
+              {r.comparison.map((c) => (
+                <tr key={c.field}><th scope="row">{t(`screening.f.${c.field}`)}</th><td>{show(c.query)}</td><td>{show(c.entry)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p><Link to={`/screening/parties/${r.party_id}`}>{t('screening.partyHistory')}</Link></p>
+      </Card>
+      <Card title={t('screening.why')}>
+        <ul>
+          {r.explanation.tokens.map((tok, i) => <li key={i}>{tok.query} ↔ {tok.candidate}: {tok.similarity} ({tok.how})</li>)}
+          {r.explanation.features.map((f, i) => <li key={`f${i}`}>{f.feature} {f.delta >= 0 ? '+' : ''}{f.delta}: {f.detail}</li>)}
+        </ul>
+      </Card>
+      {r.status === 'open' ? (
+        session.can('screening:admin') ? (
+          <Card title={t('screening.decide')}>
+            <form onSubmit={(e) => void decide.run(e)}>
+              <ErrorBanner error={decide.error} shownFields={['reason']} />
+              <Field label={t('screening.decision')} required>
+                <select value={decision} onChange={(e) => setDecision(e.target.value as typeof decision)}>
+                  <option value="false_positive">{t('screening.s.false_positive')}</option>
+                  <option value="confirmed_match">{t('screening.s.confirmed_match')}</option>
+                </select>
+              </Field>
+              <Field label={t('screening.reason')} required error={fieldError(decide.error, 'reason')} hint={t('screening.reasonHint')}>
+                <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={3} required minLength={3} />
+              </Field>
+              <Button type="submit" variant="primary" loading={decide.pending}>{t('screening.record')}</Button>
+            </form>
+          </Card>
+        ) : <Notice>{t('screening.needsAdmin')}</Notice>
+      ) : (
+        <Card title={t('screening.decision')}>
+          <DetailList items={[[t('screening.decision'), <Decision value={r.status} />], [t('screening.reason'), show(r.reason)], [t('screening.by'), show(r.decided_by)], [t('screening.when'), <DateTime value={r.decided_at} />]]} />
+        </Card>
+      )}
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------- parties
+const ROLES = ['buyer', 'consignee', 'supplier', 'carrier', 'warehouse', 'broker', 'financier', 'beneficial_owner', 'other'];
+
+function PartiesPage() {
+  const t = useT();
+  const nav = useNavigate();
+  const session = useSession();
+  const [q, setQ] = useState('');
+  const page = usePagedResource<PartyRow>('/v1/screening/parties', { q: q || undefined });
+  const [form, setForm] = useState({ name: '', type: 'organisation', role: 'buyer', dob: '', countries: '', identifiers: '' });
+  const create = useAction(async (e: FormEvent) => {
+    e.preventDefault();
+    const split = (s: string) => s.split(/[;,]/).map((x) => x.trim()).filter(Boolean);
+    const p = await api.post<PartyRow>('/v1/screening/parties', { name: form.name, type: form.type, role: form.role, dob: form.dob || undefined, countries: split(form.countries), identifiers: split(form.identifiers) });
+    nav(`/screening/parties/${p.id}`);
+  });
+  const set = (k: keyof typeof form) => (e: ChangeEvent<HTMLInputElement | HTMLSelectElement>) => setForm({ ...form, [k]: e.target.value });
+  return (
+    <div className="page">
+      <PageHeader title={t('screening.parties')} />
+      <Tabs />
+      <Field label={t('screening.search')}><input value={q} onChange={(e) => setQ(e.target.value)} /></Field>
+      <ErrorBanner error={page.error} />
+      <Table<PartyRow>
+        rows={page.items} loading={page.loading} rowKey={(r) => r.id}
+        columns={[
+          { key: 'name', header: t('screening.name'), render: (r) => <Link to={`/screening/parties/${r.id}`}>{r.name}</Link> },
+          { key: 'role', header: t('screening.role'), render: (r) => r.role },
+          { key: 'type', header: t('screening.type'), render: (r) => r.type, wide: true },
+          { key: 'countries', header: t('screening.f.countries'), render: (r) => show(r.countries), wide: true },
+          { key: 'status', header: t('screening.status'), render: (r) => <Decision value={r.status} /> },
+        ]}
+      />
+      {page.hasMore && <Button onClick={page.loadMore}>{t('screening.more')}</Button>}
+      {session.can('screening:write') && (
+        <Card title={t('screening.newParty')}>
+          <form onSubmit={(e) => void create.run(e)}>
+            <ErrorBanner error={create.error} shownFields={['name', 'dob']} />
+            <Field label={t('screening.name')} required error={fieldError(create.error, 'name')}><input value={form.name} onChange={set('name')} required /></Field>
+            <Field label={t('screening.type')}><select value={form.type} onChange={set('type')}>{['organisation', 'person', 'vessel', 'aircraft', 'entity'].map((x) => <option key={x}>{x}</option>)}</select></Field>
+            <Field label={t('screening.role')}><select value={form.role} onChange={set('role')}>{ROLES.map((x) => <option key={x}>{x}</option>)}</select></Field>
+            <Field label={t('screening.f.date_of_birth')} error={fieldError(create.error, 'dob')} hint="YYYY-MM-DD"><input value={form.dob} onChange={set('dob')} /></Field>
+            <Field label={t('screening.f.countries')} hint="DE; CN"><input value={form.countries} onChange={set('countries')} /></Field>
+            <Field label={t('screening.f.identifiers')}><input value={form.identifiers} onChange={set('identifiers')} /></Field>
+            <Button type="submit" variant="primary" loading={create.pending}>{t('screening.createAndScreen')}</Button>
+          </form>
+        </Card>
+      )}
+    </div>
+  );
+}
+
+function PartyPage() {
+  const t = useT();
+  const { id } = useParams();
+  const party = useResource<PartyRow & { reviews: ReviewRow[] }>(`/v1/screening/parties/${id}`);
+  const history = usePagedResource<ScreeningRow>(`/v1/screening/parties/${id}/screenings`);
+  if (!party.data) return <div className="page">{party.error ? <ErrorBanner error={party.error} /> : <Loading />}</div>;
+  const p = party.data;
+  return (
+    <div className="page">
+      <p className="breadcrumb"><Link to="/screening/parties">← {t('screening.parties')}</Link></p>
+      <PageHeader title={p.name} description={<Decision value={p.status} />} />
+      <Card>
+        <DetailList items={[[t('screening.role'), p.role], [t('screening.type'), p.type], [t('screening.f.date_of_birth'), show(p.dob)], [t('screening.f.countries'), show(p.countries)], [t('screening.reference'), show(p.reference)]]} />
+      </Card>
+      <Card title={t('screening.reviewItems')}>
+        <Table<ReviewRow> rows={p.reviews} rowKey={(r) => r.id} columns={[
+          { key: 'id', header: t('screening.listEntry'), render: (r) => <Link to={`/screening/reviews/${r.id}`}>{r.entity_id}</Link> },
+          { key: 'score', header: t('screening.score'), render: (r) => r.score.toFixed(3), align: 'end' },
+          { key: 'status', header: t('screening.status'), render: (r) => <Decision value={r.status} /> },
+        ]} />
+      </Card>
+      <Card title={t('screening.history')}>
+        <Table<ScreeningRow> rows={history.items} loading={history.loading} rowKey={(r) => r.id} columns={[
+          { key: 'when', header: t('screening.when'), render: (r) => <DateTime value={r.created_at} /> },
+          { key: 'source', header: t('screening.source'), render: (r) => r.source },
+          { key: 'decision', header: t('screening.decision'), render: (r) => <Decision value={r.decision} /> },
+          { key: 'score', header: t('screening.score'), render: (r) => Number(r.score).toFixed(3), align: 'end' },
+          { key: 'lists', header: t('screening.listVersions'), render: (r) => r.list_versions.map((v) => `${v.list_id} ${v.publication_date}`).join(', '), wide: true },
+        ]} />
+      </Card>
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------- batch
+interface BatchResult { rows: number; counts: Record<string, number>; results: { row: number; name?: string; decision?: string; score?: number; error?: string; reasons?: string[]; matches?: { primary_name: string; list_id: string; score: number }[] }[] }
+
+function BatchPage() {
+  const t = useT();
+  const [csv, setCsv] = useState('name,type,dob,countries,identifiers\n');
+  const [result, setResult] = useState<BatchResult | null>(null);
+  const run = useAction(async () => setResult(await api.post<BatchResult>('/v1/screening/checks/batch', { csv })));
+  const onFile = async (e: ChangeEvent<HTMLInputElement>) => { const f = e.target.files?.[0]; if (f) setCsv(await f.text()); };
+  return (
+    <div className="page">
+      <PageHeader title={t('screening.batch')} description={t('screening.batchHelp')} />
+      <Tabs />
+      <Field label={t('screening.csvFile')}><input type="file" accept=".csv,text/csv" onChange={(e) => void onFile(e)} /></Field>
+      <Field label="CSV"><textarea value={csv} onChange={(e) => setCsv(e.target.value)} rows={8} /></Field>
+      <ErrorBanner error={run.error} />
+      <Button variant="primary" onClick={() => void run.run()} loading={run.pending}>{t('screening.screen')}</Button>
+      {result && (
+        <Card title={Object.entries(result.counts).map(([k, v]) => `${k}: ${v}`).join(' · ')}>
+          <Table rows={result.results} rowKey={(r) => String(r.row)} columns={[
+            { key: 'row', header: '#', render: (r) => r.row },
+            { key: 'name', header: t('screening.name'), render: (r) => r.name ?? '—' },
+            { key: 'decision', header: t('screening.decision'), render: (r) => (r.decision ? <Decision value={r.decision} /> : <span className="error">{r.error}</span>) },
+            { key: 'best', header: t('screening.listEntry'), render: (r) => (r.matches?.[0] ? `${r.matches[0].primary_name} (${r.matches[0].list_id}) ${r.matches[0].score.toFixed(3)}` : show(r.reasons)) },
+          ]} />
+        </Card>
+      )}
+    </div>
+  );
+}
+
+// ---------------------------------------------------------------- lists
+function ListsPage() {
+  const t = useT();
+  const lists = useResource<{ data: ListRow[] }>('/v1/screening/lists');
+  return (
+    <div className="page">
+      <PageHeader title={t('screening.lists')} description={t('screening.listsHelp')} />
+      <Tabs />
+      <ErrorBanner error={lists.error} />
+      <Table<ListRow> rows={lists.data?.data} loading={lists.loading} rowKey={(r) => r.list_id} columns={[
+        { key: 'list', header: t('screening.list'), render: (r) => <><strong>{r.list_id}</strong><br /><span className="muted">{r.title}</span></> },
+        { key: 'date', header: t('screening.published'), render: (r) => <>{r.publication_date} {r.out_of_date && <StatusBadge status="out_of_date" tone="warning" label={t('screening.outOfDate', { days: r.age_days })} />}{!r.in_use && <StatusBadge status="not_in_use" tone="neutral" label={t('screening.notInUse')} />}</> },
+        { key: 'versions', header: t('screening.versions'), render: (r) => r.versions.map((v) => `${v.publication_date}${v.current ? ' ✓' : ''} (${v.entity_count ?? '?'})`).join(', ') },
+      ]} />
+    </div>
+  );
+}
+
+const en = {
+  'screening.title': 'Denied-party screening', 'screening.queue': 'Review queue', 'screening.parties': 'Parties', 'screening.batch': 'Batch screening', 'screening.lists': 'Sanctions lists',
+  'screening.queueHelp': 'Potential matches against sanctions lists. Held and blocked parties wait for a compliance decision.', 'screening.queueEmpty': 'Nothing to review',
+  'screening.status': 'Status', 'screening.party': 'Party', 'screening.role': 'Role', 'screening.listEntry': 'List entry', 'screening.score': 'Score', 'screening.severity': 'Severity', 'screening.created': 'Created', 'screening.more': 'Load more',
+  'screening.s.open': 'Open', 'screening.s.false_positive': 'False positive', 'screening.s.confirmed_match': 'Confirmed match', 'screening.s.superseded': 'Superseded',
+  'screening.comparison': 'Side by side', 'screening.field': 'Field', 'screening.f.name': 'Names', 'screening.f.type': 'Type', 'screening.f.date_of_birth': 'Date of birth', 'screening.f.countries': 'Countries', 'screening.f.identifiers': 'Identifiers', 'screening.f.programmes': 'Programmes', 'screening.f.list': 'List and version',
+  'screening.partyHistory': 'Party screening history', 'screening.why': 'Why it matched', 'screening.decide': 'Decision', 'screening.decision': 'Decision', 'screening.reason': 'Reason', 'screening.reasonHint': 'What shows this is (or is not) the listed party; kept in the audit log.',
+  'screening.record': 'Record decision', 'screening.needsAdmin': 'Deciding needs the screening:admin permission.', 'screening.by': 'Decided by', 'screening.when': 'When', 'screening.decided': 'Decision recorded; party is now {status}.',
+  'screening.search': 'Search', 'screening.name': 'Name', 'screening.type': 'Type', 'screening.newParty': 'New party', 'screening.createAndScreen': 'Create and screen', 'screening.reference': 'Reference',
+  'screening.reviewItems': 'Review items', 'screening.history': 'Screening history', 'screening.source': 'Source', 'screening.listVersions': 'List versions used',
+  'screening.batchHelp': 'Upload a CSV with columns name, type, dob, countries, identifiers (several values separated by ;). Up to 1,000 rows.', 'screening.csvFile': 'CSV file', 'screening.screen': 'Screen',
+  'screening.listsHelp': 'Every list version that was imported, with its publication date. Screenings name the versions they used.', 'screening.list': 'List', 'screening.published': 'Published', 'screening.versions': 'Versions (entries)', 'screening.outOfDate': '{days} days old', 'screening.notInUse': 'not used',
+};
+const zhCN: Record<keyof typeof en, string> = {
+  'screening.title': '受限方筛查', 'screening.queue': '复核队列', 'screening.parties': '交易方', 'screening.batch': '批量筛查', 'screening.lists': '制裁名单',
+  'screening.queueHelp': '与制裁名单的潜在匹配。被暂扣或阻止的交易方需等待合规决定。', 'screening.queueEmpty': '暂无待复核项',
+  'screening.status': '状态', 'screening.party': '交易方', 'screening.role': '角色', 'screening.listEntry': '名单条目', 'screening.score': '分数', 'screening.severity': '严重程度', 'screening.created': '创建时间', 'screening.more': '加载更多',
+  'screening.s.open': '待处理', 'screening.s.false_positive': '误报', 'screening.s.confirmed_match': '确认匹配', 'screening.s.superseded': '已失效',
+  'screening.comparison': '并排对比', 'screening.field': '字段', 'screening.f.name': '名称', 'screening.f.type': '类型', 'screening.f.date_of_birth': '出生日期', 'screening.f.countries': '国家', 'screening.f.identifiers': '证件号码', 'screening.f.programmes': '制裁项目', 'screening.f.list': '名单及版本',
+  'screening.partyHistory': '交易方筛查历史', 'screening.why': '匹配原因', 'screening.decide': '决定', 'screening.decision': '决定', 'screening.reason': '理由', 'screening.reasonHint': '说明为何是（或不是）名单上的主体；记录于审计日志。',
+  'screening.record': '记录决定', 'screening.needsAdmin': '作出决定需要 screening:admin 权限。', 'screening.by': '决定人', 'screening.when': '时间', 'screening.decided': '已记录决定；交易方状态现为 {status}。',
+  'screening.search': '搜索', 'screening.name': '名称', 'screening.type': '类型', 'screening.newParty': '新建交易方', 'screening.createAndScreen': '创建并筛查', 'screening.reference': '参考号',
+  'screening.reviewItems': '复核项', 'screening.history': '筛查历史', 'screening.source': '来源', 'screening.listVersions': '使用的名单版本',
+  'screening.batchHelp': '上传含 name、type、dob、countries、identifiers 列的 CSV（多个值用 ; 分隔），最多 1000 行。', 'screening.csvFile': 'CSV 文件', 'screening.screen': '筛查',
+  'screening.listsHelp': '所有已导入的名单版本及其发布日期。每次筛查都注明所用版本。', 'screening.list': '名单', 'screening.published': '发布日期', 'screening.versions': '版本（条目数）', 'screening.outOfDate': '已 {days} 天', 'screening.notInUse': '未使用',
+};
+
+/** Denied-party screening: review queue with side-by-side comparison, parties and their history, batch upload, list versions. */
+export const consoleModule: ConsoleModule = {
+  name: 'screening',
+  nav: [{ path: '/screening', label: { en: 'Screening', 'zh-CN': '合规筛查' }, permission: 'screening:read', order: 450 }],
+  routes: [
+    { path: '/screening', element: <QueuePage /> },
+    { path: '/screening/reviews/:id', element: <ReviewPage /> },
+    { path: '/screening/parties', element: <PartiesPage /> },
+    { path: '/screening/parties/:id', element: <PartyPage /> },
+    { path: '/screening/batch', element: <BatchPage /> },
+    { path: '/screening/lists', element: <ListsPage /> },
+  ],
+  messages: { en, 'zh-CN': zhCN },
+};
