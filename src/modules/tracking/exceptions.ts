@@ -104,11 +104,16 @@ async function alternativesFor(tx: Executor, shp: any) {
   if (lanes.length === 0) return [];
   const parcels: Parcel[] = (shp.parcels?.length ? shp.parcels : [{ weightGrams: 1000, lengthCm: 30, widthCm: 20, heightCm: 15 }]);
   const declared = shp.declared_value ?? { currency: 'USD', amountMinor: 10_000 };
-  const q = quoteShipment(lanes, { origin: { country: shp.destination_country }, destination: { country: shp.destination_country, postcode: shp.destination_postcode ?? '' }, incoterm: 'DAP', parcels, declaredValue: declared }, today);
-  return q.quotes
-    .sort((a, b) => a.transit.typicalDays - b.transit.typicalDays || a.price.totalMinor - b.price.totalMinor)
+  // Lanes that collect only from named warehouses are offered as a transshipment via that warehouse.
+  const quotes = lanes.flatMap((lane) => {
+    const via = lane.origin.warehouseIds?.[0];
+    const q = quoteShipment([lane], { origin: { country: shp.destination_country, ...(via ? { warehouseId: via } : {}) }, destination: { country: shp.destination_country, postcode: shp.destination_postcode ?? '' }, incoterm: 'DAP', parcels, declaredValue: declared }, today);
+    return q.quotes.map((x) => ({ x, via }));
+  });
+  return quotes
+    .sort((a, b) => a.x.transit.typicalDays - b.x.transit.typicalDays || a.x.price.totalMinor - b.x.price.totalMinor)
     .slice(0, 3)
-    .map((x) => ({ lane_id: x.laneId, provider_org_id: x.providerOrgId, mode: x.mode, price: { amount: x.price.totalMinor, currency: x.price.currency }, typical_delivery: x.transit.typical, kind: 'onward_from_port' }));
+    .map(({ x, via }) => ({ lane_id: x.laneId, provider_org_id: x.providerOrgId, mode: x.mode, price: { amount: x.price.totalMinor, currency: x.price.currency }, typical_delivery: x.transit.typical, kind: via ? 'transship_via_warehouse' : 'onward_from_port', via_warehouse: via ?? null }));
 }
 
 // ---------------------------------------------------------------- queue operations

@@ -166,7 +166,7 @@ describe(`tracking, exceptions, SLA contracts, scorecards (${dbLabel})`, () => {
     const [dwell] = (await ok(carrier, 'GET', `/v1/exceptions?shipment_id=${shp.id}&rule=dwell_at_port`)).data;
     expect(dwell.facts.dwell_hours).toBe(168);
     expect(dwell.facts.demurrage).toMatchObject({ currency: 'EUR', freeDays: 4, chargeableDays: 3, amountMinor: 28_500 });
-    expect(dwell.facts.alternatives[0]).toMatchObject({ lane_id: lane['ln-lm-de-parcel'], kind: 'onward_from_port' });
+    expect(dwell.facts.alternatives[0]).toMatchObject({ lane_id: lane['ln-lm-de-parcel'], kind: 'transship_via_warehouse', via_warehouse: 'wh-de-dus' });
     expect(await outbox('tracking.exception.opened', dwell.id)).toBe(1);
     // the job kind is registered and runs with a payload clock
     const { enqueue } = await import('../../kernel/jobs.ts');
