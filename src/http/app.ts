@@ -76,7 +76,8 @@ export async function buildApp(services: Services, modules: TradelaneModule[]): 
       done(err, undefined);
     }
   });
-  for (const type of ['text/csv', 'text/plain', 'application/xml', 'text/xml']) {
+  // Raw bodies for CSV uploads, XML files and form-encoded pings (WooCommerce sends one when a webhook is saved).
+  for (const type of ['text/csv', 'text/plain', 'application/xml', 'text/xml', 'application/x-www-form-urlencoded']) {
     app.addContentTypeParser(type, { parseAs: 'buffer', bodyLimit: 20 * 1024 * 1024 }, (req, body: Buffer, done) => { req.rawBody = body; done(null, body); });
   }
 
@@ -142,6 +143,9 @@ export async function buildApp(services: Services, modules: TradelaneModule[]): 
         const ctx = await authenticate(req, def);
         const params = parsePart(def.params, req.params, 'path');
         const query = parsePart(def.query, req.query ?? {}, 'query');
+        if (!def.rawBody && Buffer.isBuffer(req.body)) {
+          throw new AppError('unsupported_media_type', 415, `Content-Type "${req.headers['content-type'] ?? ''}" is not accepted here; send application/json`);
+        }
         const body = def.rawBody ? req.body : parsePart(def.body, req.body ?? (def.body ? {} : undefined), 'body');
         const run = (tx: any) => def.handler({ ctx: ctx as AuthContext, tx, body, query, params, req, reply, services });
 
