@@ -144,7 +144,8 @@ export async function evaluate(ex: Executor, orgId: string, loaded: LoadedLists,
       type: m.type, primary_name: m.primaryName, score: m.score, programmes: e?.programmes ?? [], prior_decision: 'none', entry_hash: e ? entryHashOf(e) : '', explanation: m.explanation,
     };
   });
-  const prior = await priorDecisions(ex, orgId, fp, views.map((m) => ({ entityId: m.entity_id, entryHash: m.entry_hash })));
+  // Decisions matter only for matches that could count (at or above the review threshold).
+  const prior = await priorDecisions(ex, orgId, fp, views.filter((m) => m.score >= t.review).map((m) => ({ entityId: m.entity_id, entryHash: m.entry_hash })));
   for (const m of views) m.prior_decision = prior.get(m.entity_id)?.status ?? 'none';
   if (r.decision === 'insufficient') return { engineDecision: 'insufficient', decision: 'insufficient', score: Math.max(0, ...views.map((m) => m.score)), matches: views, reasons: r.reasons };
   const open = views.filter((m) => m.prior_decision !== 'false_positive');
@@ -197,8 +198,10 @@ export async function screenAndRecord(tx: Executor, s: Pick<Services, 'db' | 'st
 
 async function applyToParty(tx: Executor, ctx: AuthContext, party: Party, screeningId: string, fp: string, ev: Evaluation, t: Thresholds, loaded: LoadedLists) {
   const candidates = ev.decision === 'insufficient' ? [] : ev.matches.filter((m) => m.score >= t.review && m.prior_decision === 'none');
-  const open = await tx.query<{ id: string; entity_id: string; entry_hash: string; party_fingerprint: string }>(
-    `SELECT id, entity_id, entry_hash, party_fingerprint FROM screening_reviews WHERE party_id = $1 AND status = 'open'`, [party.id]);
+  // A pending or clear party has no open items (clearing supersedes or decides them): skip the lookup.
+  const open = candidates.length === 0 && (party.status === 'pending' || party.status === 'clear') ? []
+    : await tx.query<{ id: string; entity_id: string; entry_hash: string; party_fingerprint: string }>(
+      `SELECT id, entity_id, entry_hash, party_fingerprint FROM screening_reviews WHERE party_id = $1 AND status = 'open'`, [party.id]);
   const keep = new Set<string>();
   for (const m of candidates) {
     const same = open.find((o) => o.entity_id === m.entity_id && o.entry_hash === m.entry_hash && o.party_fingerprint === fp);
