@@ -106,24 +106,39 @@ export class EventDispatcher {
     return total;
   }
 
+  private lastMaxId = -1;
+  private lastFullPass = 0;
+  private ensuredCursors = new Set<string>();
+
   /** One pass over all subscribers; returns how many events were delivered. */
-  async drainOnce(ignoreBackoff = false): Promise<number> {
+  async drainOnce(force = false): Promise<number> {
     if (this.running) return 0;
     this.running = true;
     let delivered = 0;
     try {
+      // Idle fast path: when no event was added since the last pass, skip the per-subscriber
+      // transactions (they lock cursor rows, i.e. write). A full pass still runs every second so an
+      // event committed late under a lower id (PostgreSQL) is never stranded.
+      const { m } = await this.db.one<{ m: number }>(`SELECT COALESCE(max(id), 0)::bigint AS m FROM outbox`);
+      if (!force && m === this.lastMaxId && Date.now() - this.lastFullPass < 1000) return 0;
+      this.lastFullPass = Date.now();
+      let allCaughtUp = true;
       for (const s of this.subscribers) {
-        if (!ignoreBackoff && (this.backoff.get(s.name) ?? 0) > Date.now()) continue;
+        if (!force && (this.backoff.get(s.name) ?? 0) > Date.now()) { allCaughtUp = false; continue; }
         try {
-          delivered += await this.deliverBatch(s);
+          const n = await this.deliverBatch(s);
+          if (n > 0) allCaughtUp = false;
+          delivered += n;
           this.backoff.delete(s.name);
         } catch (err) {
+          allCaughtUp = false;
           const prev = this.backoff.get(s.name);
           const wait = Math.min(60_000, prev ? Math.max(200, (prev - Date.now()) * 2) : 200);
           this.backoff.set(s.name, Date.now() + wait);
           this.log?.warn({ err, subscriber: s.name }, 'subscriber failed; will retry');
         }
       }
+      if (allCaughtUp) this.lastMaxId = m;
     } finally {
       this.running = false;
     }
@@ -131,8 +146,11 @@ export class EventDispatcher {
   }
 
   private async deliverBatch(s: Subscriber): Promise<number> {
+    if (!this.ensuredCursors.has(s.name)) {
+      await this.db.query(`INSERT INTO outbox_cursors (subscriber) VALUES ($1) ON CONFLICT DO NOTHING`, [s.name]);
+      this.ensuredCursors.add(s.name);
+    }
     return this.db.transaction(async (tx) => {
-      await tx.query(`INSERT INTO outbox_cursors (subscriber) VALUES ($1) ON CONFLICT DO NOTHING`, [s.name]);
       const cursor = await tx.maybeOne<{ tx_id: string; event_id: number }>(
         `SELECT tx_id::text AS tx_id, event_id FROM outbox_cursors WHERE subscriber = $1 FOR UPDATE SKIP LOCKED`,
         [s.name],
