@@ -43,12 +43,13 @@ async function bench(db: Db, label: string, workers: number, shipments: number):
   for (let i = 0; i < shipments; i += 1) {
     await post('/v1/tracking/shipments', { carrier: 'acme', tracking_number: tn(i), origin_country: 'CN', destination_country: 'DE', destination_postcode: '10115', transit: { minDays: 3, typicalDays: 5, maxDays: 8 } });
   }
-  // Events: per shipment a scan every 2 h from 3 days ago; 1 in 200 is a customs inspection (rules fire).
+  // Events: per shipment a scan every 2 h from 3 days ago; every 50th shipment gets a customs inspection (rules fire).
   const t0 = Date.now() - 3 * 86_400_000;
+  const held = (shp: number, k: number) => shp % 50 === 0 && k === EVENTS_PER_SHIPMENT - 1;
   const eventsFor = (shp: number, k: number) => ({
-    tracking_number: tn(shp), carrier: 'acme', occurred_at: new Date(t0 + k * 7_200_000 + shp * 1000).toISOString(), status_code: k % 200 === 199 ? 'CI' : `S${k}`,
-    description: k % 200 === 199 ? 'Held for customs inspection' : 'In transit scan',
-    ...(k === 0 ? { status: 'picked_up' } : k % 200 === 199 ? { status: 'on_hold', stage: 'import_customs', customs: 'inspection' } : { status: 'in_transit' }),
+    tracking_number: tn(shp), carrier: 'acme', occurred_at: new Date(t0 + k * 7_200_000 + shp * 1000).toISOString(), status_code: held(shp, k) ? 'CI' : `S${k}`,
+    description: held(shp, k) ? 'Held for customs inspection' : 'In transit scan',
+    ...(k === 0 ? { status: 'picked_up' } : held(shp, k) ? { status: 'on_hold', stage: 'import_customs', customs: 'inspection' } : { status: 'in_transit' }),
     location: { city: 'Leipzig', country: 'DE', lat: 51.4, lon: 12.2 },
   });
   // Each worker owns a slice of the shipments; a batch = BATCH events across its shipments (round by round).

@@ -186,31 +186,59 @@ export async function ingestEvents(tx: Executor, ctx: AuthContext, s: Services, 
   return result;
 }
 
+/**
+ * Folded events of recently changed shipments, keyed by a version written to the shipment row in
+ * the same transaction. A rolled-back write leaves the row's old version, so its cache entry is
+ * never matched; another process changing the shipment writes a new version. Bounded (LRU-ish).
+ */
+const foldCache = new Map<string, { version: string; events: TrackingEvent[] }>();
+const FOLD_CACHE_MAX = 5000;
+function rememberFold(id: string, version: string, events: TrackingEvent[]) {
+  foldCache.delete(id);
+  foldCache.set(id, { version, events });
+  if (foldCache.size > FOLD_CACHE_MAX) foldCache.delete(foldCache.keys().next().value!);
+}
+
 /** Re-fold the changed shipments, store their state, notify new milestones, evaluate rules. */
 async function processChanged(tx: Executor, ctx: AuthContext, s: Services, shipments: any[], fresh: { shp: string; e: TrackingEvent }[], now: string, result: IngestResult) {
-  const ids = shipments.map((r) => r.id);
-  const all = await tx.query(`SELECT ${EVENT_COLUMNS} FROM tracking_events WHERE shipment_id = ANY($1)`, [ids]);
-  const byShipment = new Map<string, any[]>();
-  for (const r of all) (byShipment.get(r.shipment_id) ?? byShipment.set(r.shipment_id, []).get(r.shipment_id)!).push(r);
+  // Events of each shipment: from the in-process fold cache when its version matches the row we
+  // hold locked (no other writer can have changed it), else from the database.
+  const freshBy = new Map<string, TrackingEvent[]>();
+  for (const f of fresh) (freshBy.get(f.shp) ?? freshBy.set(f.shp, []).get(f.shp)!).push({ ...f.e, raw: null });
+  const eventsBy = new Map<string, TrackingEvent[]>();
+  const misses: any[] = [];
+  for (const shp of shipments) {
+    const cached = shp.fold_version ? foldCache.get(shp.id) : undefined;
+    if (cached && cached.version === shp.fold_version) eventsBy.set(shp.id, [...cached.events, ...(freshBy.get(shp.id) ?? [])]);
+    else misses.push(shp);
+  }
+  if (misses.length) {
+    const all = await tx.query(`SELECT ${EVENT_COLUMNS} FROM tracking_events WHERE shipment_id = ANY($1)`, [misses.map((r) => r.id)]);
+    const rowsBy = new Map<string, any[]>();
+    for (const r of all) (rowsBy.get(r.shipment_id) ?? rowsBy.set(r.shipment_id, []).get(r.shipment_id)!).push(r);
+    for (const shp of misses) eventsBy.set(shp.id, (rowsBy.get(shp.id) ?? []).map((r) => rowToEvent(r, shp.carrier, shp.tracking_number)));
+  }
   const updates: Record<string, unknown>[] = [];
   const states = new Map<string, ReturnType<typeof foldShipmentState>>();
   for (const shp of shipments) {
-    const state = foldShipmentState((byShipment.get(shp.id) ?? []).map((r) => rowToEvent(r, shp.carrier, shp.tracking_number)));
+    const state = foldShipmentState(eventsBy.get(shp.id)!);
     states.set(shp.id, state);
+    const version = newId('fv');
+    rememberFold(shp.id, version, state.events);
     const dwell = destinationDwell(state.events, shp.destination_country, now);
     updates.push({
       id: shp.id, status: state.status, stage: state.stage, customs: state.customs, picked_up_at: state.pickedUpAt, delivered_at: state.deliveredAt,
       first_event_at: state.firstEventAt, last_event_at: state.lastEventAt, event_count: state.events.length,
-      port_dwell_hours: dwell && !dwell.ongoing ? Math.round(dwell.hours * 10) / 10 : null,
+      port_dwell_hours: dwell && !dwell.ongoing ? Math.round(dwell.hours * 10) / 10 : null, fold_version: version,
     });
     Object.assign(shp, { status: state.status, stage: state.stage, customs: state.customs, picked_up_at: state.pickedUpAt, delivered_at: state.deliveredAt, last_event_at: state.lastEventAt });
   }
   await tx.query(
     `UPDATE tracking_shipments t SET status = v.status, stage = v.stage, customs = v.customs, picked_up_at = v.picked_up_at, delivered_at = v.delivered_at,
-            first_event_at = v.first_event_at, last_event_at = v.last_event_at, event_count = v.event_count, port_dwell_hours = v.port_dwell_hours,
+            first_event_at = v.first_event_at, last_event_at = v.last_event_at, event_count = v.event_count, port_dwell_hours = v.port_dwell_hours, fold_version = v.fold_version,
             rules_checked_at = $2::timestamptz, updated_at = now()
        FROM jsonb_to_recordset($1::jsonb) AS v(id text, status text, stage text, customs text, picked_up_at timestamptz, delivered_at timestamptz,
-            first_event_at timestamptz, last_event_at timestamptz, event_count int, port_dwell_hours numeric)
+            first_event_at timestamptz, last_event_at timestamptz, event_count int, port_dwell_hours numeric, fold_version text)
       WHERE t.id = v.id`,
     [JSON.stringify(updates), now],
   );

@@ -228,4 +228,9 @@ CREATE TABLE tracking_milestones (
 );
 `,
   },
+  {
+    // Version of the folded event list, for the in-process fold cache of the ingest path.
+    id: 'tracking_002_fold_version',
+    sql: `ALTER TABLE tracking_shipments ADD COLUMN fold_version text;`,
+  },
 ];
