@@ -23,7 +23,7 @@ export async function trackingDemo(s: Services, orgs: DemoOrgs) {
   const carrierCtx = systemContext(carrier.orgId, 'carrier', 'demo');
   const now = Date.now();
   const at = (msAgo: number) => new Date(now - msAgo).toISOString();
-  const day = (msAhead: number) => new Date(now + msAhead).toISOString().slice(0, 10);
+  const day = (daysAhead: number) => new Date(now + daysAhead * DAY).toISOString().slice(0, 10);
   await s.db.transaction(async (tx) => {
     const lanes = new Map((await listLanes(tx, carrierCtx, { mine: true })).map((l) => [l.code, l]));
     const lane = (code: string) => lanes.get(code)?.id;
@@ -69,7 +69,7 @@ export async function trackingDemo(s: Services, orgs: DemoOrgs) {
       { occurred_at: at(8 * DAY + 10 * HOUR), status_code: 'DF', status: 'in_transit', stage: 'departure', description: 'Departed facility Hong Kong', location: { city: 'Hong Kong', country: 'HK', lat: 22.31, lon: 113.91 } },
       { occurred_at: at(5 * DAY), status_code: 'AF', status: 'in_transit', stage: 'arrival', description: 'Arrived at sort facility Leipzig', location: { code: 'LEJ', city: 'Leipzig', country: 'DE', lat: 51.42, lon: 12.24 } },
       { occurred_at: at(3 * DAY), status_code: 'WC', status: 'out_for_delivery', description: 'With delivery courier', location: { city: 'München', country: 'DE', lat: 48.14, lon: 11.58 } },
-      { occurred_at: at(2 * DAY - 2 * HOUR), status_code: 'OK', status: 'delivered', description: 'Delivered — signed for by KELLER', location: { city: 'München', postcode: '80331', country: 'DE', lat: 48.14, lon: 11.58 } },
+      { occurred_at: at(2 * DAY + 2 * HOUR), status_code: 'OK', status: 'delivered', description: 'Delivered — signed for by KELLER', location: { city: 'München', postcode: '80331', country: 'DE', lat: 48.14, lon: 11.58 } },
     ]);
     await evaluateDelivered(tx, s, late.id);
     // Cold chain (vaccine-grade reagents, 2–8 °C) with a temperature excursion in Dubai.
