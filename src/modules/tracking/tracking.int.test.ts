@@ -26,6 +26,15 @@ describe(`tracking, exceptions, SLA contracts, scorecards (${dbLabel})`, () => {
     return res.json();
   };
   const ev = (tn: string, carrierCode: string, at: string, code: string, extra: Record<string, unknown> = {}) => ({ tracking_number: tn, carrier: carrierCode, occurred_at: at, status_code: code, description: `${code} scan`, ...extra });
+  // Deliver outbox events until `ready` holds. On a shared PostgreSQL server a transaction in another
+  // database holds back pg_snapshot_xmin (cluster-wide), so one drain may not see the newest events yet.
+  const settle = async (ready: () => Promise<boolean>) => {
+    for (let i = 0; i < 200; i++) {
+      await rt.events.drain();
+      if (await ready()) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
   const outbox = async (type: string, entityId: string) => (await rt.db.query(`SELECT count(*)::int AS n FROM outbox WHERE type = $1 AND entity_id = $2`, [type, entityId]))[0].n;
 
   beforeAll(async () => {
@@ -212,7 +221,7 @@ describe(`tracking, exceptions, SLA contracts, scorecards (${dbLabel})`, () => {
       ev('SLA-1', 'acme', '2026-11-01T10:00:00Z', 'PU', { status: 'picked_up' }),
       ev('SLA-1', 'acme', '2026-11-08T09:00:00Z', 'DL', { status: 'delivered' }),
     ] });
-    await rt.events.drain();
+    await settle(async () => (await ok(seller, 'GET', '/v1/contracts/breaches')).data.length > 0);
     const [b] = (await ok(seller, 'GET', '/v1/contracts/breaches')).data;
     expect(b).toMatchObject({ breached: true, days_late: 2, status: 'penalised', penalty: { amount: 1000 + 1000 + 1235, currency: 'EUR' } });
     expect(b.computation.steps.join(' ')).toContain('transit = ceil(167.0 h / 24) = 7 days');
@@ -233,7 +242,7 @@ describe(`tracking, exceptions, SLA contracts, scorecards (${dbLabel})`, () => {
     expect((await api(seller, 'POST', `/v1/tracking/shipments/${fm.id}/force-majeure`, { force_majeure: true })).statusCode).toBe(404);
     await ok(operator, 'POST', `/v1/tracking/shipments/${fm.id}/force-majeure`, { force_majeure: true, note: 'typhoon' });
     await ok(carrier, 'POST', '/v1/tracking/events', { events: [ev('SLA-2', 'acme', '2026-11-01T10:00:00Z', 'PU', { status: 'picked_up' }), ev('SLA-2', 'acme', '2026-11-10T10:00:00Z', 'DL', { status: 'delivered' })] });
-    await rt.events.drain();
+    await settle(async () => (await ok(seller, 'GET', '/v1/contracts/breaches?status=excluded')).data.length > 0);
     const second = (await ok(seller, 'GET', '/v1/contracts/breaches?status=excluded')).data[0];
     expect(second).toMatchObject({ breached: true, penalty: { amount: 0 } });
   });
@@ -247,7 +256,7 @@ describe(`tracking, exceptions, SLA contracts, scorecards (${dbLabel})`, () => {
     });
     const shp = await ok(seller, 'POST', '/v1/tracking/shipments', { carrier: 'acme', tracking_number: 'MS-1', lane_id: lane['ln-exp-cn-de'], freight_minor: 10_000, freight_currency: 'EUR' });
     await ok(carrier, 'POST', '/v1/tracking/events', { events: [ev('MS-1', 'acme', '2026-11-03T10:00:00Z', 'WHR', { status: 'in_transit', stage: 'warehouse_receipt' })] });
-    await rt.events.drain();
+    await settle(async () => (await ok(seller, 'GET', '/v1/contracts/milestones?status=reached')).data.length > 0);
     const [m] = (await ok(seller, 'GET', '/v1/contracts/milestones?status=reached')).data;
     expect(m).toMatchObject({ shipment_id: shp.id, stage: 'warehouse_receipt', amount: { amount: 3000, currency: 'EUR' } });
     expect((await api(carrier, 'POST', `/v1/contracts/milestones/${m.id}/accept`)).statusCode).toBe(403);
@@ -263,7 +272,7 @@ describe(`tracking, exceptions, SLA contracts, scorecards (${dbLabel})`, () => {
   it('an accepted booking becomes a tracked shipment of the seller', async () => {
     const b = await ok(seller, 'POST', '/v1/logistics/bookings', { lane_id: lane['ln-exp-cn-de'], orders: [demoOrder('TRK-1', [['YOGA-MAT', 1]], { country: 'DE' })], shipper: DEMO_WAREHOUSE_ADDRESSES['wh-cn-szx'], date: '2026-11-02' });
     const acc = await ok(carrier, 'POST', `/v1/logistics/bookings/${b.id}/accept`, {});
-    await rt.events.drain();
+    await settle(async () => (await ok(seller, 'GET', `/v1/tracking/shipments?tracking_number=${acc.tracking_number}`)).data.length > 0);
     const [shp] = (await ok(seller, 'GET', `/v1/tracking/shipments?tracking_number=${acc.tracking_number}`)).data;
     expect(shp).toMatchObject({ booking_id: b.id, lane_id: lane['ln-exp-cn-de'], order_id: 'TRK-1', destination_country: 'DE' });
     expect(shp.freight.amount).toBe(b.quote.price.totalMinor);
