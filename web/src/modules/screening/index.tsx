@@ -5,6 +5,8 @@ import { useT } from '../../shell/i18n';
 import { useSession } from '../../shell/session';
 import { Button, Card, DateTime, DetailList, EmptyState, ErrorBanner, Field, Loading, Notice, PageHeader, StatusBadge, Table } from '../../shell/ui';
 import type { ConsoleModule } from '../../shell/types';
+import en from './i18n/en.json';
+import zhCN from './i18n/zh-CN.json';
 
 // ---------------------------------------------------------------- types (API shapes)
 interface ReviewRow { id: string; party_id: string; party_name: string; party_role: string; party_status: string; entity_id: string; entity_name: string | null; entry_name: string | null; list_id: string; score: number; severity: string; status: string; created_at: string }
@@ -262,32 +264,6 @@ function ListsPage() {
   );
 }
 
-const en = {
-  'screening.title': 'Denied-party screening', 'screening.queue': 'Review queue', 'screening.parties': 'Parties', 'screening.batch': 'Batch screening', 'screening.lists': 'Sanctions lists',
-  'screening.queueHelp': 'Potential matches against sanctions lists. Held and blocked parties wait for a compliance decision.', 'screening.queueEmpty': 'Nothing to review',
-  'screening.status': 'Status', 'screening.party': 'Party', 'screening.role': 'Role', 'screening.listEntry': 'List entry', 'screening.score': 'Score', 'screening.severity': 'Severity', 'screening.created': 'Created', 'screening.more': 'Load more',
-  'screening.s.open': 'Open', 'screening.s.false_positive': 'False positive', 'screening.s.confirmed_match': 'Confirmed match', 'screening.s.superseded': 'Superseded',
-  'screening.comparison': 'Side by side', 'screening.field': 'Field', 'screening.f.name': 'Names', 'screening.f.type': 'Type', 'screening.f.date_of_birth': 'Date of birth', 'screening.f.countries': 'Countries', 'screening.f.identifiers': 'Identifiers', 'screening.f.programmes': 'Programmes', 'screening.f.list': 'List and version',
-  'screening.partyHistory': 'Party screening history', 'screening.why': 'Why it matched', 'screening.decide': 'Decision', 'screening.decision': 'Decision', 'screening.reason': 'Reason', 'screening.reasonHint': 'What shows this is (or is not) the listed party; kept in the audit log.',
-  'screening.record': 'Record decision', 'screening.needsAdmin': 'Deciding needs the screening:admin permission.', 'screening.by': 'Decided by', 'screening.when': 'When', 'screening.decided': 'Decision recorded; party is now {status}.',
-  'screening.search': 'Search', 'screening.name': 'Name', 'screening.type': 'Type', 'screening.newParty': 'New party', 'screening.createAndScreen': 'Create and screen', 'screening.reference': 'Reference',
-  'screening.reviewItems': 'Review items', 'screening.history': 'Screening history', 'screening.source': 'Source', 'screening.listVersions': 'List versions used',
-  'screening.batchHelp': 'Upload a CSV with columns name, type, dob, countries, identifiers (several values separated by ;). Up to 1,000 rows.', 'screening.csvFile': 'CSV file', 'screening.screen': 'Screen',
-  'screening.listsHelp': 'Every list version that was imported, with its publication date. Screenings name the versions they used.', 'screening.list': 'List', 'screening.published': 'Published', 'screening.versions': 'Versions (entries)', 'screening.outOfDate': '{days} days old', 'screening.notInUse': 'not used',
-};
-const zhCN: Record<keyof typeof en, string> = {
-  'screening.title': '受限方筛查', 'screening.queue': '复核队列', 'screening.parties': '交易方', 'screening.batch': '批量筛查', 'screening.lists': '制裁名单',
-  'screening.queueHelp': '与制裁名单的潜在匹配。被暂扣或阻止的交易方需等待合规决定。', 'screening.queueEmpty': '暂无待复核项',
-  'screening.status': '状态', 'screening.party': '交易方', 'screening.role': '角色', 'screening.listEntry': '名单条目', 'screening.score': '分数', 'screening.severity': '严重程度', 'screening.created': '创建时间', 'screening.more': '加载更多',
-  'screening.s.open': '待处理', 'screening.s.false_positive': '误报', 'screening.s.confirmed_match': '确认匹配', 'screening.s.superseded': '已失效',
-  'screening.comparison': '并排对比', 'screening.field': '字段', 'screening.f.name': '名称', 'screening.f.type': '类型', 'screening.f.date_of_birth': '出生日期', 'screening.f.countries': '国家', 'screening.f.identifiers': '证件号码', 'screening.f.programmes': '制裁项目', 'screening.f.list': '名单及版本',
-  'screening.partyHistory': '交易方筛查历史', 'screening.why': '匹配原因', 'screening.decide': '决定', 'screening.decision': '决定', 'screening.reason': '理由', 'screening.reasonHint': '说明为何是（或不是）名单上的主体；记录于审计日志。',
-  'screening.record': '记录决定', 'screening.needsAdmin': '作出决定需要 screening:admin 权限。', 'screening.by': '决定人', 'screening.when': '时间', 'screening.decided': '已记录决定；交易方状态现为 {status}。',
-  'screening.search': '搜索', 'screening.name': '名称', 'screening.type': '类型', 'screening.newParty': '新建交易方', 'screening.createAndScreen': '创建并筛查', 'screening.reference': '参考号',
-  'screening.reviewItems': '复核项', 'screening.history': '筛查历史', 'screening.source': '来源', 'screening.listVersions': '使用的名单版本',
-  'screening.batchHelp': '上传含 name、type、dob、countries、identifiers 列的 CSV（多个值用 ; 分隔），最多 1000 行。', 'screening.csvFile': 'CSV 文件', 'screening.screen': '筛查',
-  'screening.listsHelp': '所有已导入的名单版本及其发布日期。每次筛查都注明所用版本。', 'screening.list': '名单', 'screening.published': '发布日期', 'screening.versions': '版本（条目数）', 'screening.outOfDate': '已 {days} 天', 'screening.notInUse': '未使用',
-};
 
 /** Denied-party screening: review queue with side-by-side comparison, parties and their history, batch upload, list versions. */
 export const consoleModule: ConsoleModule = {
