@@ -15,6 +15,6 @@ export const ordersModule: TradelaneModule = {
 };
 
 // The order hub's public face for other modules (call inside your own transaction).
-export { intake, acceptOrder, cancelOrder, getOrder, loadOrder, checkShipTo, type IntakeOptions } from './service.ts';
+export { intake, acceptOrder, cancelOrder, getOrder, loadOrder, checkShipTo, hold, type IntakeOptions } from './service.ts';
 export { ORDER_STATES, HOLD_REASONS, allowedFrom, assertTransition, type OrderState, type HoldReason } from './state.ts';
 export { pollJob } from './channels.ts';

@@ -7,6 +7,7 @@ import { listsReady, registerBundledVersions } from './lists.ts';
 import { screeningRoutes } from './routes.ts';
 import { screeningMigrations } from './schema.ts';
 import { RESCREEN_BATCH, RESCREEN_JOB, rescreenBatch } from './service.ts';
+import { ORDER_SCREEN_JOB, orderScreeningJob, orderScreeningSubscriber } from './orders.ts';
 
 /**
  * Denied-party screening (issue 9): parties screened on creation and change against the sanctions
@@ -31,7 +32,9 @@ export const screeningModule: TradelaneModule = {
       s.log.info({ reason: job.payload.reason, screened: r.screened, cached: r.cached, next: r.next }, 'screening re-screen batch');
     },
     [DEMO_JOB]: demoSettleJob(s) as any,
+    [ORDER_SCREEN_JOB]: orderScreeningJob(s) as any,
   }),
+  subscribers: () => [orderScreeningSubscriber],
   async init(s) {
     // Only the small version registry; the entries are imported and indexed on first screening.
     await registerBundledVersions(s.db);
