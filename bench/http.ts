@@ -80,7 +80,10 @@ async function measure(label: string, env: Record<string, string>) {
     });
     return { label, bare, read, create };
   } finally {
+    // wait for the server to close its pool before the scratch database is dropped
+    const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
+    await exited;
   }
 }
 
