@@ -96,17 +96,36 @@ export class EventDispatcher {
   }
 
   /** Deliver until every subscriber has caught up (tests, CLI). Returns events handled. */
-  async drain(maxRounds = 1000): Promise<number> {
+  async drain(maxRounds = 1000, timeoutMs = 15_000): Promise<number> {
     let total = 0;
+    const deadline = Date.now() + timeoutMs;
     for (let i = 0; i < maxRounds; i++) {
+      this.roundFailures = 0;
       const n = await this.drainOnce(true);
       total += n;
-      if (n === 0) break;
+      if (n > 0) continue;
+      if (this.roundFailures > 0) break; // a failing subscriber: retried later with backoff, not here
+      // Nothing deliverable now; committed events may still be held back by a transaction that is
+      // running elsewhere on the server (pg_snapshot_xmin is cluster-wide). Wait for them.
+      if (!(await this.pending()) || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 20));
     }
     return total;
   }
 
+  /** Are there committed events beyond some subscriber's cursor? */
+  private async pending(): Promise<boolean> {
+    if (this.subscribers.length === 0) return false;
+    const row = await this.db.maybeOne(
+      `SELECT 1 FROM outbox_cursors c WHERE c.subscriber = ANY($1)
+          AND EXISTS (SELECT 1 FROM outbox o WHERE (o.tx_id, o.id) > (c.tx_id, c.event_id)) LIMIT 1`,
+      [this.subscribers.map((s) => s.name)],
+    );
+    return !!row;
+  }
+
   private lastMaxId = -1;
+  private roundFailures = 0;
   private lastFullPass = 0;
   private ensuredCursors = new Set<string>();
 
@@ -132,6 +151,7 @@ export class EventDispatcher {
           this.backoff.delete(s.name);
         } catch (err) {
           allCaughtUp = false;
+          this.roundFailures++;
           const prev = this.backoff.get(s.name);
           const wait = Math.min(60_000, prev ? Math.max(200, (prev - Date.now()) * 2) : 200);
           this.backoff.set(s.name, Date.now() + wait);
