@@ -40,7 +40,9 @@ function vitest(label, args, env) {
   if (existsSync(report)) {
     const j = JSON.parse(readFileSync(report, 'utf8'));
     totals.passed += j.numPassedTests;
-    totals.failed += j.numFailedTests + (j.numFailedTestSuites ?? 0) - 0;
+    // failed tests, plus files that failed without a failing test (import or setup errors)
+    const brokenFiles = (j.testResults ?? []).filter((f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed')).length;
+    totals.failed += j.numFailedTests + brokenFiles;
     totals.skipped += j.numPendingTests + j.numTodoTests;
   }
   if (r.status !== 0) failedRuns++;
