@@ -1,3 +1,4 @@
+import { screeningGate } from '../screening/index.ts';
 import type { Services } from '../../http/services.ts';
 import { recordAudit } from '../../kernel/audit.ts';
 import type { AuthContext } from '../../kernel/context.ts';
@@ -455,6 +456,8 @@ export async function listBankAccounts(tx: Executor, ctx: AuthContext) {
 export async function requestPayout(tx: Executor, ctx: AuthContext, s: Services, input: { currency: string; amount?: number; provider?: string }) {
   const bank = await tx.maybeOne(`SELECT * FROM ledger_bank_accounts WHERE org_id = $1 AND currency = $2`, [ctx.orgId, input.currency]);
   if (!bank) throw unprocessable('no_bank_account', `Add a ${input.currency} bank account before requesting a payout`);
+  // denied-party screening before payout: the account holder (a hit refuses the payout)
+  await screeningGate(tx, ctx, { what: 'Payout refused', name: bank.holder, role: 'organisation', reference: `payout-holder:${bank.id ?? bank.org_id}` });
   const acc = await ensureAccount(tx, ctx.orgId, 'seller_payable', input.currency);
   const available = acc.credits_posted - acc.debits_posted - acc.debits_pending;
   const amount = input.amount ?? available;

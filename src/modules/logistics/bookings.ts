@@ -1,3 +1,4 @@
+import { screeningGate } from '../screening/index.ts';
 // Bookings (a seller books a shipment on a lane; the carrier sees it through a record grant and
 // accepts or rejects it), shipping documents, consolidation into a master shipment, and
 // one-click ship (address → compliance → routing → booking → documents, with a per-step report).
@@ -64,6 +65,10 @@ export async function createBooking(tx: Executor, ctx: AuthContext, input: Booki
   const lane = toEngineLane(publicLane(laneRow));
   const date = input.date ?? today();
   const consignee = input.deliver_to ?? input.orders[0]!.consignee;
+  // denied-party screening before booking: every order's consignee (a hit refuses the booking)
+  for (const o of input.orders) {
+    await screeningGate(tx, ctx, { what: 'Booking refused', name: o.consignee.company || o.consignee.name, countries: o.consignee.country ? [o.consignee.country] : [], role: 'consignee', reference: `booking:${o.ref}` });
+  }
   const parcels = input.parcels ?? parcelsFor(input.orders);
   const declared = input.orders.reduce((t, o) => t + o.lines.reduce((s, l) => s + l.unit_value_minor * l.quantity, 0), 0);
   const items = input.orders.flatMap((o) => o.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unitValueMinor: l.unit_value_minor, battery: l.battery, liquid: l.liquid, magnet: l.magnet })));

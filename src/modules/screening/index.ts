@@ -7,6 +7,7 @@ import { listsReady, registerBundledVersions } from './lists.ts';
 import { screeningRoutes } from './routes.ts';
 import { screeningMigrations } from './schema.ts';
 import { RESCREEN_BATCH, RESCREEN_JOB, rescreenBatch } from './service.ts';
+import { registerGateServices } from './gate.ts';
 import { ORDER_SCREEN_JOB, orderScreeningJob, orderScreeningSubscriber } from './orders.ts';
 
 /**
@@ -38,6 +39,7 @@ export const screeningModule: TradelaneModule = {
   async init(s) {
     // Only the small version registry; the entries are imported and indexed on first screening.
     await registerBundledVersions(s.db);
+    registerGateServices(s);
   },
   demo: screeningDemo,
   cli: screeningCli,
@@ -45,3 +47,4 @@ export const screeningModule: TradelaneModule = {
 
 // The screening module's public face for other modules (order intake, booking, payout).
 export { screenParty, assertPartyCleared, type ScreenPartyInput, type Decision as ScreeningDecision } from './service.ts';
+export { screeningGate } from './gate.ts';

@@ -3,7 +3,7 @@ import { dbLabel, newParty, testRuntime, type Party, type TestRuntime } from '..
 import { setMarketCheckForTests } from '../orders/catalog.ts';
 import { listsReady } from './lists.ts';
 
-describe(`order intake screening (${dbLabel})`, () => {
+describe(`screening gates: order intake, payout (${dbLabel})`, () => {
   let rt: TestRuntime;
   let seller: Party;
   const ok = async (method: string, url: string, payload?: unknown) => {
@@ -40,5 +40,16 @@ describe(`order intake screening (${dbLabel})`, () => {
     expect((await ok('GET', `/v1/orders/${clear.id}`)).status).toBe('accepted');
     const queue = await ok('GET', '/v1/screening/reviews');
     expect(JSON.stringify(queue)).toMatch(/ROSOBORONEXPORT/i);
+  }, 180_000);
+
+  it('refuses a payout to a bank account held by a listed entity', async () => {
+    await ok('PUT', '/v1/ledger/bank-accounts/EUR', { holder: 'ROSOBORONEXPORT', bank_name: 'Test Bank', account: 'DE89370400440532013000' });
+    const r = await rt.app.inject({ method: 'POST', url: '/v1/ledger/payouts', headers: seller.headers, payload: { currency: 'EUR' } });
+    expect(r.statusCode).toBe(422);
+    expect(r.json().type).toMatch(/screening_hold$/);
+    expect(r.json().screening_id).toMatch(/^scr_/);
+    await ok('PUT', '/v1/ledger/bank-accounts/EUR', { holder: 'Shenzhen Lumen Electronics Co., Ltd.', bank_name: 'Test Bank', account: 'DE89370400440532013000' });
+    const clear = await rt.app.inject({ method: 'POST', url: '/v1/ledger/payouts', headers: seller.headers, payload: { currency: 'EUR' } });
+    expect(clear.json().type ?? '').not.toMatch(/screening_hold$/); // passes the gate (then: nothing to pay out)
   }, 180_000);
 });
