@@ -203,6 +203,14 @@ describe(`logistics: network, routing, bookings, documents (${dbLabel})`, () => 
     const shipper = DEMO_WAREHOUSE_ADDRESSES['wh-cn-szx'];
     let accepted: any;
 
+    it('denied-party screening before booking: a listed consignee is refused with the screening named', async () => {
+      const o = demoOrder('BK-SCR', [['YOGA-MAT', 1]]);
+      const r = await api(seller, 'POST', '/v1/logistics/bookings', { lane_id: lane['ln-line-cn-us'], orders: [{ ...o, consignee: { ...o.consignee, company: 'ROSOBORONEXPORT' } }], shipper, date: DATE });
+      expect(r.statusCode, r.body).toBe(422);
+      expect(r.json().type).toMatch(/screening_hold$/);
+      expect(r.json().screening_id).toMatch(/^scr_/);
+    }, 180_000);
+
     it('a booking is shared with the lane\'s carrier only; the carrier accepts and a tracking number is issued', async () => {
       const b = await ok(seller, 'POST', '/v1/logistics/bookings', { lane_id: lane['ln-line-cn-us'], orders: [demoOrder('BK-1', [['LED-STRIP-5M', 2], ['YOGA-MAT', 1]])], shipper, date: DATE });
       expect(b).toMatchObject({ status: 'requested', carrier_org_id: carrier.orgId, adapter: 'manual', tracking_number: null, parcels: 1 });
