@@ -9,6 +9,7 @@ import { z, ZodObject } from 'zod';
 import { requirePermission, type AuthContext } from '../kernel/context.ts';
 import { sha256Hex } from '../kernel/crypto.ts';
 import { AppError, unauthenticated, unprocessable, validationError } from '../kernel/errors.ts';
+import type { Executor } from '../kernel/db.ts';
 import { ulid } from '../kernel/ids.ts';
 import { resolveApiKey, resolveSession } from '../modules/identity/index.ts';
 import type { TradelaneModule } from '../modules/module.ts';
@@ -154,27 +155,34 @@ export async function buildApp(services: Services, modules: TradelaneModule[]): 
           if (idemKey.length === 0 || idemKey.length > 200) throw validationError([{ field: 'Idempotency-Key', message: 'must be 1–200 characters' }]);
           const scope = `${ctx?.orgId ?? 'public'}:${ctx?.userId ?? ctx?.apiKeyId ?? req.ip}:${def.method} ${def.url}`;
           const requestHash = sha256Hex(`${req.url}\n${req.rawBody?.toString('utf8') ?? ''}`);
-          const replay = async () => {
-            const prior = await services.db.maybeOne(`SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2`, [scope, idemKey]);
-            if (!prior) return false;
+          const sendPrior = (prior: { request_hash: string; status_code: number; response: unknown }) => {
             if (prior.request_hash !== requestHash) throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
             reply.header('idempotent-replayed', 'true').code(prior.status_code).send(prior.response);
-            return true;
+            return reply;
           };
-          if (await replay()) return reply;
+          const findPrior = (ex: Executor) =>
+            ex.maybeOne<{ request_hash: string; status_code: number; response: unknown }>(`SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2`, [scope, idemKey]);
           try {
-            const result = await services.db.transaction(async (tx) => {
+            // The lookup is the transaction's first statement (it travels with BEGIN); the key's record
+            // is a deferred write (it travels with COMMIT), so a first request costs no extra round trip.
+            const outcome = await services.db.transaction(async (tx) => {
+              const prior = await findPrior(tx);
+              if (prior) return { prior };
               const out = await run(tx);
-              const inserted = await tx.query(
-                `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1,$2,$3,201,$4) ON CONFLICT DO NOTHING RETURNING key`,
+              await tx.defer(
+                `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1,$2,$3,201,$4)`,
                 [scope, idemKey, requestHash, JSON.stringify(out ?? null)],
               );
-              if (inserted.length === 0) throw new AppError('idempotency_race', 409, 'concurrent request with the same key');
-              return out;
+              return { out };
             });
-            return reply.code(201).send(result);
-          } catch (err) {
-            if (err instanceof AppError && err.code === 'idempotency_race' && (await replay())) return reply;
+            if (outcome.prior) return sendPrior(outcome.prior);
+            return reply.code(201).send(outcome.out);
+          } catch (err: any) {
+            // Two requests with the same key raced: the loser's commit hit the key's primary key.
+            if (err?.code === '23505') {
+              const prior = await findPrior(services.db);
+              if (prior) return sendPrior(prior);
+            }
             throw err;
           }
         }

@@ -1,8 +1,9 @@
-import { PGlite } from '@electric-sql/pglite';
+import { parse, PGlite, protocol } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { inlineParams } from './sql-inline.ts';
 
 /**
  * One database interface over the embedded PGlite and a PostgreSQL server. The same SQL runs on
@@ -16,6 +17,12 @@ export interface Executor {
   maybeOne<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<T | undefined>;
   /** Run several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * A write whose result nobody reads (audit rows, outbox events, idempotency records): in a
+   * transaction it is queued and sent together with COMMIT in one round trip, in call order; a
+   * failure fails the commit. Outside a transaction it runs at once.
+   */
+  defer(sql: string, params?: unknown[]): Promise<void>;
   readonly inTransaction: boolean;
 }
 
@@ -38,9 +45,15 @@ pg.types.setTypeParser(20, (v: string) => {
   return n;
 });
 
-function wrap(run: (sql: string, params?: unknown[]) => Promise<any[]>, execAll: (sql: string) => Promise<void>, inTransaction: boolean): Executor {
+function wrap(
+  run: (sql: string, params?: unknown[]) => Promise<any[]>,
+  execAll: (sql: string) => Promise<void>,
+  inTransaction: boolean,
+  defer: Executor['defer'] = async (sql, params) => { await run(sql, params); },
+): Executor {
   return {
     inTransaction,
+    defer,
     query: run as Executor['query'],
     async one(sql, params) {
       const rows = await run(sql, params);
@@ -55,29 +68,87 @@ function wrap(run: (sql: string, params?: unknown[]) => Promise<any[]>, execAll:
   };
 }
 
-/** `template`: a gzipped data-directory dump to start from (tests start from a migrated snapshot). */
+const lastRows = (results: { rows: any[] }[]) => results[results.length - 1]?.rows ?? [];
+
+const SYNC = protocol.serialize.sync();
+
+/**
+ * `template`: a gzipped data-directory dump to start from (tests start from a migrated snapshot).
+ *
+ * Every call is ONE simple-protocol exchange with the WASM backend (query + sync in one message),
+ * parameters inlined (sql-inline.ts); PGlite's own query() makes six exchanges (parse, describe,
+ * bind, describe, execute, sync) and its transaction() two more for BEGIN and COMMIT. Here BEGIN
+ * travels with a transaction's first statement and COMMIT with its deferred writes. PGlite has one
+ * connection: a transaction holds PGlite's transaction and query locks (the ones its own
+ * transaction() takes), so nothing else interleaves and transactions serialise.
+ */
 export async function openPglite(dataDir?: string, template?: Blob): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const lite = await PGlite.create(dataDir ? join(dataDir, 'pgdata') : undefined, { extensions: { pg_trgm }, ...(template ? { loadDataDir: template } : {}) });
+  // One exchange at a time, in call order: a transaction holds PGlite's locks, so statements a
+  // use-case starts concurrently (Promise.all) would otherwise overlap inside execProtocol.
+  let tail: Promise<unknown> = Promise.resolve();
+  const simple = (sql: string) => {
+    const next = tail.then(() => exchange(sql));
+    tail = next.catch(() => undefined);
+    return next;
+  };
+  const exchange = async (sql: string) => {
+    const message = protocol.serialize.query(sql);
+    const both = new Uint8Array(message.length + SYNC.length);
+    both.set(message);
+    both.set(SYNC, message.length);
+    const { messages } = await lite.execProtocol(both, { syncToFs: false });
+    return parse.parseResults(messages, lite.parsers);
+  };
+  const exclusive = <T>(fn: () => Promise<T>) => lite._runExclusiveTransaction(() => lite._runExclusiveQuery(fn));
   const base = wrap(
-    async (sql, params) => (await lite.query(sql, params as any[])).rows as any[],
-    async (sql) => { await lite.exec(sql); },
+    async (sql, params) => lastRows(await exclusive(() => simple(inlineParams(sql, params)))),
+    async (sql) => { await exclusive(() => simple(sql)); },
     false,
   );
   return {
     ...base,
     kind: 'pglite',
-    // PGlite has one connection; its transaction() holds it exclusively, so transactions serialise.
     transaction: (fn) =>
-      lite.transaction((tx) =>
-        fn(wrap(async (sql, params) => (await tx.query(sql, params as any[])).rows as any[], async (sql) => { await tx.exec(sql); }, true)),
-      ),
+      exclusive(async () => {
+        let begun = false;
+        const deferred: string[] = [];
+        const run = (sql: string) => {
+          const text = begun ? sql : `BEGIN;\n${sql}`;
+          begun = true;
+          return simple(text);
+        };
+        try {
+          const result = await fn(wrap(
+            async (sql, params) => lastRows(await run(inlineParams(sql, params))),
+            async (sql) => { await run(sql); },
+            true,
+            async (sql, params) => { deferred.push(inlineParams(sql, params)); },
+          ));
+          if (begun || deferred.length > 0) {
+            const results = await run([...deferred, 'COMMIT'].join(';\n'));
+            // COMMIT of a transaction that already failed (an error the use-case caught) rolls back.
+            if ((results[results.length - 1] as any)?.command === 'ROLLBACK') throw new Error('The transaction was aborted by an earlier error and has been rolled back');
+          }
+          return result;
+        } catch (err) {
+          if (begun) await simple('ROLLBACK').catch(() => {});
+          throw err;
+        }
+      }),
     close: () => lite.close(),
   };
 }
 
 const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
 
+/**
+ * PostgreSQL through a node-postgres pool. A transaction costs two round trips beyond its own
+ * statements' needs: BEGIN travels with the first statement, and deferred writes travel with COMMIT
+ * (both as one simple-protocol message with inlined parameters); the statements in between use the
+ * extended protocol with real parameters.
+ */
 export async function openPostgres(url: string, max = Number(process.env.DATABASE_POOL_SIZE ?? 20)): Promise<Db> {
   const pool = new pg.Pool({ connectionString: url, max });
   pool.on('error', () => {}); // idle client errors surface on next use
@@ -88,13 +159,25 @@ export async function openPostgres(url: string, max = Number(process.env.DATABAS
     async transaction(fn) {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect();
+        let begun = false;
+        const deferred: string[] = [];
+        const first = async (sql: string) => {
+          begun = true;
+          const results = (await client.query(`BEGIN;\n${sql}`)) as unknown as pg.QueryResult[];
+          return results[results.length - 1].rows;
+        };
         try {
-          await client.query('BEGIN');
-          const result = await fn(wrap(async (sql, params) => (await client.query(sql, params as any[])).rows, async (sql) => { await client.query(sql); }, true));
-          await client.query('COMMIT');
+          const result = await fn(wrap(
+            async (sql, params) => (begun ? (await client.query(sql, params as any[])).rows : first(inlineParams(sql, params))),
+            async (sql) => { if (begun) await client.query(sql); else await first(sql); },
+            true,
+            async (sql, params) => { deferred.push(inlineParams(sql, params)); },
+          ));
+          if (deferred.length > 0) await client.query(`${begun ? '' : 'BEGIN;\n'}${deferred.join(';\n')};\nCOMMIT`);
+          else if (begun) await client.query('COMMIT');
           return result;
         } catch (err: any) {
-          await client.query('ROLLBACK').catch(() => {});
+          if (begun || deferred.length > 0) await client.query('ROLLBACK').catch(() => {});
           if (RETRYABLE.has(err?.code) && attempt < 5) continue;
           throw err;
         } finally {

@@ -31,7 +31,8 @@ export interface StoredEvent extends DomainEvent {
 
 export async function emit(tx: Executor, ctx: Pick<AuthContext, 'requestId' | 'userId'> | null, e: DomainEvent): Promise<string> {
   const eventId = newId('evt');
-  await tx.query(
+  // Deferred: the outbox row travels with COMMIT (same transaction, call order kept).
+  await tx.defer(
     `INSERT INTO outbox (event_id, type, org_id, audience, entity_type, entity_id, payload, request_id, actor_user_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [eventId, e.type, e.orgId, e.audience ?? [], e.entityType, e.entityId, JSON.stringify(e.payload), ctx?.requestId ?? null, ctx?.userId ?? null],
