@@ -16,6 +16,9 @@ export const inventoryModule: TradelaneModule = {
 
 // The inventory's public face for other modules: call these inside your own transaction.
 // ctx.orgId is the seller whose stock is reserved, released or shipped.
-export { reserve, release, consume, stockFor, checkInventory, reservationsOf, StockShortage, type ReserveLine, type Reservation, type StockLine, type InventoryCheck } from './stock.ts';
+export {
+  reserve, planReservation, reserveAsPlanned, release, consume, stockFor, checkInventory, reservationsOf, StockShortage,
+  type ReserveLine, type Reservation, type ReservationRow, type PlannedLine, type StockLine, type InventoryCheck,
+} from './stock.ts';
 export { listWarehouses } from './service.ts';
 export { DEMO_SKUS } from './demo.ts';

@@ -150,13 +150,151 @@ export async function checkAlerts(tx: Executor, actor: Actor, moves: Move[], lev
 
 export interface ReserveLine { sku: string; qty: number; warehouseId?: string }
 export interface Reservation { id: string; sku: string; warehouseId: string; qty: number }
+/** A reservation as stored (the shape reservationsOf returns). */
+export interface ReservationRow { id: string; sku: string; warehouse_id: string; qty: number; consumed: number; released: number; status: string; created_at: Date }
+/** Where each line of an order would be reserved, decided on a snapshot (no lock taken). */
+export interface PlannedLine { sku: string; qty: number; warehouseId: string }
+
+const bySkuThenWarehouse = <T extends { sku: string; warehouseId?: string | null }>(a: T, b: T) =>
+  a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : (a.warehouseId ?? '') < (b.warehouseId ?? '') ? -1 : (a.warehouseId ?? '') > (b.warehouseId ?? '') ? 1 : 0;
+
+/**
+ * Lines merged per (SKU, warehouse) and sorted (the lock order). Null when a SKU is asked both with
+ * and without a warehouse, or in several warehouses plus "anywhere": the one-statement path could
+ * pick the same stock row twice, so such orders take the line-by-line path.
+ */
+function mergeLines(lines: ReserveLine[]): ReserveLine[] | null {
+  const merged = new Map<string, ReserveLine>();
+  for (const l of lines) {
+    if (!Number.isSafeInteger(l.qty)) throw new AppError('validation', 400, `quantity of ${l.sku} must be an integer`);
+    if (l.qty <= 0) continue;
+    const key = `${l.sku}\u0000${l.warehouseId ?? ''}`;
+    const m = merged.get(key);
+    if (m) m.qty += l.qty;
+    else merged.set(key, { sku: l.sku, qty: l.qty, ...(l.warehouseId ? { warehouseId: l.warehouseId } : {}) });
+  }
+  const out = [...merged.values()].sort(bySkuThenWarehouse);
+  const anywhere = new Set(out.filter((l) => !l.warehouseId).map((l) => l.sku));
+  if (out.some((l) => l.warehouseId && anywhere.has(l.sku))) return null;
+  return out;
+}
+
+// The warehouse a line without one goes to: the active warehouse with the most available stock,
+// if that covers the whole line (else no single warehouse does, and the line-by-line path splits).
+// Reads the statement's snapshot and locks nothing; the reservation re-checks under the row lock.
+const PICK_WAREHOUSE = `COALESCE(w.asked, (
+  SELECT s.warehouse_id FROM inv_stock s JOIN inv_warehouses h ON h.id = s.warehouse_id AND h.active
+   WHERE s.org_id = $1 AND s.sku = w.sku AND s.on_hand - s.reserved >= w.qty
+   ORDER BY s.on_hand - s.reserved DESC, s.warehouse_id LIMIT 1))`;
+
+/**
+ * Plan a reservation without locking anything (one read): the warehouse of every line, or null when
+ * some line does not fit in one warehouse (reserve() then splits it, or reports the shortage).
+ * Order intake writes the accepted state from the plan and calls reserveAsPlanned last.
+ */
+export async function planReservation(tx: Executor, sellerOrgId: string, lines: ReserveLine[]): Promise<PlannedLine[] | null> {
+  const merged = mergeLines(lines);
+  if (!merged || merged.length === 0) return null;
+  const rows = await tx.query<{ ord: number; warehouse_id: string | null }>(
+    `SELECT w.ord::int AS ord, ${PICK_WAREHOUSE} AS warehouse_id
+       FROM unnest($2::text[], $3::text[], $4::int[]) WITH ORDINALITY AS w(sku, asked, qty, ord) ORDER BY w.ord`,
+    [sellerOrgId, merged.map((l) => l.sku), merged.map((l) => l.warehouseId ?? null), merged.map((l) => l.qty)],
+  );
+  if (rows.length !== merged.length || rows.some((r) => !r.warehouse_id)) return null;
+  return merged.map((l, i) => ({ sku: l.sku, qty: l.qty, warehouseId: rows[i].warehouse_id! }));
+}
+
+/**
+ * Reserve all lines in ONE statement, all or nothing, or return null with nothing changed:
+ *  1. pick a warehouse for lines without one (PICK_WAREHOUSE);
+ *  2. lock the chosen stock rows in (SKU, warehouse) order — one lock order for every order, so no
+ *     deadlocks — with SELECT … FOR UPDATE, which under READ COMMITTED waits for a concurrent
+ *     writer and then returns the newest committed levels;
+ *  3. only if every line fits those locked levels: add to `reserved` (the WHERE guard and the CHECK
+ *     constraint repeat the check), write the reservations and the movements.
+ * Null means "some line did not fit as picked" (stock taken meanwhile, or no single warehouse
+ * covers a line); the caller decides what then. The row locks taken in step 2 stay until commit.
+ */
+async function reserveInOneStatement(tx: Executor, actor: Actor, orderId: string, lines: ReserveLine[]): Promise<Array<ReservationRow & { levels: Levels }> | null> {
+  const ids = lines.map(() => newId('rsv')); // ascending in line (= lock) order
+  const rows = await tx.query(
+    `WITH pick AS (
+       SELECT w.sku, w.qty, w.rsv_id, ${PICK_WAREHOUSE} AS warehouse_id
+         FROM unnest($2::text[], $3::text[], $4::int[], $5::text[]) AS w(sku, asked, qty, rsv_id)
+     ), locked AS (
+       SELECT s.on_hand, s.reserved, p.qty FROM inv_stock s JOIN pick p ON s.sku = p.sku AND s.warehouse_id = p.warehouse_id
+        WHERE s.org_id = $1 AND (SELECT bool_and(warehouse_id IS NOT NULL) FROM pick)
+        ORDER BY s.sku, s.warehouse_id
+          FOR UPDATE OF s
+     ), verdict AS (
+       SELECT count(*) = $10 AND COALESCE(bool_and(on_hand - reserved >= qty), false) AS fits FROM locked
+     ), moved AS (
+       UPDATE inv_stock s SET reserved = s.reserved + p.qty, updated_at = now()
+         FROM pick p
+        WHERE (SELECT fits FROM verdict) AND s.org_id = $1 AND s.sku = p.sku AND s.warehouse_id = p.warehouse_id AND s.on_hand - s.reserved >= p.qty
+       RETURNING p.rsv_id, s.sku, s.warehouse_id, p.qty, s.on_hand, s.reserved, s.in_transit, s.safety
+     ), rsv AS (
+       INSERT INTO inv_reservations (id, org_id, order_id, sku, warehouse_id, qty)
+       SELECT rsv_id, $1, $6, sku, warehouse_id, qty FROM moved ORDER BY rsv_id
+       RETURNING id, sku, warehouse_id, qty, consumed, released, status, created_at
+     ), mv AS (
+       INSERT INTO inv_movements (org_id, sku, warehouse_id, kind, d_reserved, reference_type, reference_id, actor_org_id, actor_user_id, request_id)
+       SELECT $1, sku, warehouse_id, 'reservation', qty, 'order', $6, $7, $8, $9 FROM moved ORDER BY rsv_id
+     )
+     SELECT r.id, r.sku, r.warehouse_id, r.qty, r.consumed, r.released, r.status, r.created_at, m.on_hand, m.reserved AS level_reserved, m.in_transit, m.safety
+       FROM rsv r JOIN moved m ON m.rsv_id = r.id ORDER BY r.id`,
+    [actor.orgId, lines.map((l) => l.sku), lines.map((l) => l.warehouseId ?? null), lines.map((l) => l.qty), ids, orderId, actor.orgId, actor.userId, actor.requestId, lines.length],
+  );
+  if (rows.length === 0) return null;
+  // Every chosen row was locked and checked before any was changed, so it is all lines or none.
+  if (rows.length !== lines.length) throw new Error(`reservation of ${orderId} applied ${rows.length} of ${lines.length} lines`);
+  return rows.map((r) => ({
+    id: r.id, sku: r.sku, warehouse_id: r.warehouse_id, qty: r.qty, consumed: r.consumed, released: r.released, status: r.status, created_at: r.created_at,
+    levels: { on_hand: r.on_hand, reserved: r.level_reserved, in_transit: r.in_transit, safety: r.safety },
+  }));
+}
+
+/** Alerts for reservations just written (no statement unless a level dropped to its threshold). */
+async function alertsAfterReserving(tx: Executor, actor: Actor, orderId: string, rows: Array<ReservationRow & { levels: Levels }>) {
+  const moves: Move[] = rows.map((r) => ({ orgId: actor.orgId, sku: r.sku, warehouseId: r.warehouse_id, kind: 'reservation', dReserved: r.qty, referenceType: 'order', referenceId: orderId }));
+  await checkAlerts(tx, actor, moves, rows.map((r) => r.levels));
+}
+
+/**
+ * Reserve exactly as planned (planReservation), in one statement. Returns the stored reservations,
+ * or null — with nothing changed — when a planned warehouse no longer has the stock (taken by a
+ * concurrent order since the plan was read); the caller then falls back to reserve().
+ */
+export async function reserveAsPlanned(tx: Executor, ctx: Actor, input: { orderId: string; lines: PlannedLine[] }): Promise<ReservationRow[] | null> {
+  const lines = [...input.lines].sort(bySkuThenWarehouse);
+  const rows = await reserveInOneStatement(tx, ctx, input.orderId, lines);
+  if (!rows) return null;
+  await alertsAfterReserving(tx, ctx, input.orderId, rows);
+  return rows.map(({ levels: _levels, ...r }) => r);
+}
 
 /**
  * Reserve every line of an order for the caller's organisation (the seller), all or nothing.
  * A line without a warehouse goes to the warehouse with the most available stock; when no single
  * warehouse has enough, it is split across warehouses. Throws StockShortage (409) on shortage.
+ * Usually one statement (reserveInOneStatement); splits, shortages and lost races take the
+ * line-by-line path.
  */
 export async function reserve(tx: Executor, ctx: Actor, input: { orderId: string; lines: ReserveLine[] }): Promise<Reservation[]> {
+  const merged = mergeLines(input.lines);
+  if (merged && merged.length === 0) return [];
+  if (merged) {
+    const rows = await reserveInOneStatement(tx, ctx, input.orderId, merged);
+    if (rows) {
+      await alertsAfterReserving(tx, ctx, input.orderId, rows);
+      return rows.map((r) => ({ id: r.id, sku: r.sku, warehouseId: r.warehouse_id, qty: r.qty }));
+    }
+  }
+  return reserveLineByLine(tx, ctx, input);
+}
+
+/** The general path: line by line (SKU order), splitting a line over warehouses when no single one covers it. */
+async function reserveLineByLine(tx: Executor, ctx: Actor, input: { orderId: string; lines: ReserveLine[] }): Promise<Reservation[]> {
   const sellerOrgId = ctx.orgId;
   const lines = [...input.lines].filter((l) => l.qty > 0).sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0)); // one lock order
   const applied: Move[] = [];

@@ -1,16 +1,16 @@
-import { recordAudit } from '../../kernel/audit.ts';
+import { recordAudit, type AuditEntry } from '../../kernel/audit.ts';
 import { systemContext, type AuthContext } from '../../kernel/context.ts';
 import { sha256Hex } from '../../kernel/crypto.ts';
 import type { Executor } from '../../kernel/db.ts';
 import { AppError, badRequest, conflict, notFound, validationError, type FieldError } from '../../kernel/errors.ts';
-import { emit } from '../../kernel/events.ts';
+import { emit, type DomainEvent } from '../../kernel/events.ts';
 import { canAccess, shareRecord } from '../../kernel/grants.ts';
 import { newId } from '../../kernel/ids.ts';
 import { isCurrency } from '../../kernel/money.ts';
 import { normalisePhone, normalisePostcode, validateAddress, type ChannelAddress, type ChannelOrder, type Issue, type PostcodeTable } from '../../engines/channels/index.ts';
 import { loadPostcodeTable } from '../../engines/channels/load.ts';
-import { consume, listWarehouses, release, reservationsOf, reserve, StockShortage } from '../inventory/index.ts';
-import { checkMarket } from './catalog.ts';
+import { consume, listWarehouses, planReservation, release, reservationsOf, reserve, reserveAsPlanned, StockShortage, type PlannedLine, type ReservationRow } from '../inventory/index.ts';
+import { checkMarket, type MarketCheck } from './catalog.ts';
 import { allowedFrom, assertTransition, RESERVED_STATES, type HoldReason, type OrderState } from './state.ts';
 
 let postcodes: PostcodeTable | undefined;
@@ -57,11 +57,7 @@ export async function getOrder(tx: Executor, ctx: AuthContext, id: string) {
   const shipments = await tx.query(`SELECT id, warehouse_id, lines, carrier, tracking_number, created_at FROM order_shipments WHERE order_id = $1 ORDER BY id`, [id]);
   const reservations = await reservationsOf(tx, o.org_id, id);
   const lineage = await tx.query(`SELECT kind, source_order_id, result_order_id, created_at FROM order_lineage WHERE source_order_id = $1 OR result_order_id = $1 ORDER BY created_at`, [id]);
-  const owner = o.org_id === ctx.orgId;
-  return {
-    ...publicOrder(o), lines: lines.map(publicLine), shipments, reservations, lineage,
-    ...(owner ? { channel_payload: o.channel_payload } : {}),
-  };
+  return orderDetail(o, lines, reservations, shipments, lineage, o.org_id === ctx.orgId);
 }
 
 export async function timeline(tx: Executor, ctx: AuthContext, id: string) {
@@ -148,26 +144,97 @@ async function addTimeline(tx: Executor, ctx: AuthContext, orderId: string, orgI
   );
 }
 
+/** Columns that change together with the state. */
+type StateSet = { hold_reason?: HoldReason; hold_detail?: unknown; held_from?: string; market_check?: unknown; merged_into?: string };
+
+/**
+ * One state change, worked out before anything is written: the order's new columns, its timeline
+ * detail, the audit entry and the event. setState writes it; order intake folds it into the
+ * INSERT of the order (writeTransition's work) and announces it once the reservation is in.
+ */
+interface Transition {
+  orderId: string;
+  orgId: string;
+  from: OrderState;
+  to: OrderState;
+  heldFrom: string | null;
+  holdReason: HoldReason | null;
+  holdDetail: unknown; // null unless on hold
+  marketCheck: unknown; // undefined: unchanged
+  mergedInto: string | null; // null: unchanged
+  detail: Record<string, unknown>; // timeline detail
+  audit: AuditEntry;
+  event: DomainEvent;
+}
+
+function describeTransition(order: any, to: OrderState, detail: Record<string, unknown> = {}, set: StateSet = {}): Transition {
+  const from = order.status as OrderState;
+  assertTransition(from, to, order.held_from);
+  const holding = to === 'on_hold';
+  const fullDetail = holding ? { ...detail, reason: set.hold_reason, ...(set.hold_detail ? { hold: set.hold_detail } : {}) } : detail;
+  return {
+    orderId: order.id, orgId: order.org_id, from, to,
+    heldFrom: holding ? (set.held_from ?? from) : null,
+    holdReason: holding ? (set.hold_reason ?? null) : null,
+    holdDetail: holding ? (set.hold_detail ?? {}) : null,
+    marketCheck: set.market_check,
+    mergedInto: set.merged_into ?? null,
+    detail: fullDetail,
+    audit: { action: `order.${to}`, entityType: 'order', entityId: order.id, orgId: order.org_id, before: { status: from }, after: { status: to, ...(holding ? { hold_reason: set.hold_reason } : {}) } },
+    event: { type: `orders.order.${to}`, entityType: 'order', entityId: order.id, orgId: order.org_id, payload: { order_id: order.id, from, to, channel: order.channel, external_id: order.external_id, ...fullDetail } },
+  };
+}
+
+/** The order row and its timeline row, in one statement. Returns the timeline row's seq. */
+async function writeTransition(tx: Executor, ctx: AuthContext, t: Transition): Promise<number> {
+  const row = await tx.one<{ seq: number }>(
+    `WITH changed AS (
+       UPDATE orders SET status = $2, held_from = $3, hold_reason = $4, hold_detail = $5, market_check = COALESCE($6, market_check), merged_into = COALESCE($7, merged_into), updated_at = now()
+        WHERE id = $1 RETURNING id
+     )
+     INSERT INTO order_timeline (org_id, order_id, kind, from_state, to_state, detail, actor_org_id, actor_user_id, request_id)
+     SELECT $8, id, 'state', $9, $2, $10, $11, $12, $13 FROM changed RETURNING seq`,
+    [t.orderId, t.to, t.heldFrom, t.holdReason, t.holdDetail === null ? null : JSON.stringify(t.holdDetail), t.marketCheck === undefined ? null : JSON.stringify(t.marketCheck), t.mergedInto,
+      t.orgId, t.from, JSON.stringify(t.detail), ctx.orgId, ctx.userId, ctx.requestId],
+  );
+  return row.seq;
+}
+
+/** The audit entry and the event of a written transition. */
+async function announceTransition(tx: Executor, ctx: AuthContext, t: Transition) {
+  await recordAudit(tx, ctx, t.audit);
+  await emit(tx, ctx, t.event);
+}
+
+function applyTransition(order: any, t: Transition) {
+  order.status = t.to;
+  order.held_from = t.heldFrom;
+  order.hold_reason = t.holdReason;
+}
+
+/**
+ * Take back a transition written ahead of its reservation when the reservation lost a race (same
+ * transaction, so nobody saw it): the order row gets its previous state columns back and the
+ * timeline row goes. Events and audit of the transition were not written yet.
+ */
+async function undoTransition(tx: Executor, order: any, seq: number) {
+  await tx.query(
+    `WITH gone AS (DELETE FROM order_timeline WHERE seq = $7 AND order_id = $1)
+     UPDATE orders SET status = $2, held_from = $3, hold_reason = $4, hold_detail = $5, market_check = $6 WHERE id = $1`,
+    [order.id, order.status, order.held_from ?? null, order.hold_reason ?? null, order.hold_detail == null ? null : JSON.stringify(order.hold_detail),
+      order.market_check == null ? null : JSON.stringify(order.market_check), seq],
+  );
+}
+
 /**
  * Move an order to `to`: checked against the state machine, written with its timeline row, audit
  * entry and the event orders.order.<to>. `set` carries columns changed together with the state.
  */
-async function setState(tx: Executor, ctx: AuthContext, order: any, to: OrderState, detail: Record<string, unknown> = {}, set: { hold_reason?: HoldReason; hold_detail?: unknown; held_from?: string; market_check?: unknown; merged_into?: string } = {}) {
-  const from = order.status as OrderState;
-  assertTransition(from, to, order.held_from);
-  const holding = to === 'on_hold';
-  const heldFrom = holding ? (set.held_from ?? from) : null;
-  await tx.query(
-    `UPDATE orders SET status = $2, held_from = $3, hold_reason = $4, hold_detail = $5, market_check = COALESCE($6, market_check), merged_into = COALESCE($7, merged_into), updated_at = now() WHERE id = $1`,
-    [order.id, to, heldFrom, holding ? set.hold_reason : null, holding ? JSON.stringify(set.hold_detail ?? {}) : null, set.market_check === undefined ? null : JSON.stringify(set.market_check), set.merged_into ?? null],
-  );
-  const fullDetail = holding ? { ...detail, reason: set.hold_reason, ...(set.hold_detail ? { hold: set.hold_detail } : {}) } : detail;
-  await addTimeline(tx, ctx, order.id, order.org_id, 'state', fullDetail, from, to);
-  await recordAudit(tx, ctx, { action: `order.${to}`, entityType: 'order', entityId: order.id, orgId: order.org_id, before: { status: from }, after: { status: to, ...(holding ? { hold_reason: set.hold_reason } : {}) } });
-  await emit(tx, ctx, { type: `orders.order.${to}`, entityType: 'order', entityId: order.id, orgId: order.org_id, payload: { order_id: order.id, from, to, channel: order.channel, external_id: order.external_id, ...fullDetail } });
-  order.status = to;
-  order.held_from = heldFrom;
-  order.hold_reason = holding ? set.hold_reason : null;
+async function setState(tx: Executor, ctx: AuthContext, order: any, to: OrderState, detail: Record<string, unknown> = {}, set: StateSet = {}) {
+  const t = describeTransition(order, to, detail, set);
+  await writeTransition(tx, ctx, t);
+  await announceTransition(tx, ctx, t);
+  applyTransition(order, t);
 }
 
 /** The seller's context for inventory calls (a warehouse recording a shipment acts on the seller's stock). */
@@ -179,21 +246,67 @@ function reserveLines(lines: any[], warehouseId?: string) {
   return [...bySku].filter(([, qty]) => qty > 0).map(([sku, qty]) => ({ sku, qty, ...(warehouseId ? { warehouseId } : {}) }));
 }
 
+type AcceptOptions = { lines?: any[]; override?: boolean; warehouseId?: string; market?: MarketCheck & { market: string } };
+
+const acceptedDetail = (market: MarketCheck, reservations: Array<{ sku: string; warehouseId: string; qty: number }>, override?: boolean) => ({
+  reservations: reservations.map((r) => ({ sku: r.sku, warehouse_id: r.warehouseId, qty: r.qty })), market: market.status,
+  ...(market.reasons.length ? { market_reasons: market.reasons } : {}), ...(override ? { compliance_override: true } : {}),
+});
+
+/**
+ * The acceptance decision short of taking stock: hold for address or compliance, or "accepted"
+ * with a reservation plan read without locks (planReservation). No transition means no plan was
+ * possible (a line needs splitting, or stock is short): acceptLineByLine decides then.
+ */
+async function prepareAcceptance(tx: Executor, order: any, lines: any[], opts: AcceptOptions): Promise<{ transition: Transition | null; plan: PlannedLine[] | null; market: (MarketCheck & { market: string }) | null }> {
+  if (!order.ship_to) {
+    return { transition: describeTransition(order, 'on_hold', {}, { hold_reason: 'address', hold_detail: { errors: [{ field: 'ship_to', message: 'the channel did not provide a ship-to address' }] }, held_from: 'pending_payment' }), plan: null, market: null };
+  }
+  const market = opts.market ?? (await checkMarket(tx, order.org_id, lines.map((l) => l.sku), order.ship_country));
+  if (market.status === 'blocked' && !opts.override) {
+    return { transition: describeTransition(order, 'on_hold', {}, { hold_reason: 'compliance', hold_detail: { reasons: market.reasons, per_sku: market.perSku }, held_from: 'pending_payment', market_check: market }), plan: null, market };
+  }
+  const plan = await planReservation(tx, order.org_id, reserveLines(lines, opts.warehouseId));
+  if (!plan) return { transition: null, plan: null, market };
+  return { transition: describeTransition(order, 'accepted', acceptedDetail(market, plan, opts.override), { market_check: market }), plan, market };
+}
+
 /**
  * Accept: market access check (blocked → on hold, compliance), then reserve stock (short → on hold,
  * stock), then accepted. `override` skips the market block after a person released a compliance hold.
+ *
+ * Stock rows stay locked from the reservation until commit, so the reservation is the last
+ * statement: the accepted state is written first from a plan (prepareAcceptance), then
+ * reserveAsPlanned takes the stock in one statement; if a concurrent order took it meanwhile, the
+ * written state is taken back and the line-by-line path decides.
  */
-export async function acceptOrder(tx: Executor, ctx: AuthContext, order: any, opts: { lines?: any[]; override?: boolean; warehouseId?: string } = {}) {
+export async function acceptOrder(tx: Executor, ctx: AuthContext, order: any, opts: AcceptOptions = {}) {
   if (!['draft', 'pending_payment'].includes(order.status)) assertTransition(order.status, 'accepted', order.held_from);
-  if (!order.ship_to) return setState(tx, ctx, order, 'on_hold', {}, { hold_reason: 'address', hold_detail: { errors: [{ field: 'ship_to', message: 'the channel did not provide a ship-to address' }] }, held_from: 'pending_payment' });
-  const lines = opts.lines ?? (await linesOf(tx, order.id));
-  const market = await checkMarket(tx, order.org_id, lines.map((l) => l.sku), order.ship_country);
-  if (market.status === 'blocked' && !opts.override) {
-    return setState(tx, ctx, order, 'on_hold', {}, { hold_reason: 'compliance', hold_detail: { reasons: market.reasons, per_sku: market.perSku }, held_from: 'pending_payment', market_check: market });
+  const lines = order.ship_to ? (opts.lines ?? (await linesOf(tx, order.id))) : [];
+  const prepared = await prepareAcceptance(tx, order, lines, opts);
+  if (prepared.transition && !prepared.plan) {
+    await writeTransition(tx, ctx, prepared.transition);
+    await announceTransition(tx, ctx, prepared.transition);
+    applyTransition(order, prepared.transition);
+    return;
   }
+  if (prepared.transition && prepared.plan) {
+    const seq = await writeTransition(tx, ctx, prepared.transition);
+    if (await reserveAsPlanned(tx, sellerCtx(ctx, order), { orderId: order.id, lines: prepared.plan })) {
+      await announceTransition(tx, ctx, prepared.transition);
+      applyTransition(order, prepared.transition);
+      return;
+    }
+    await undoTransition(tx, order, seq);
+  }
+  await acceptLineByLine(tx, ctx, order, lines, prepared.market!, opts);
+}
+
+/** Reserve with splitting over warehouses; accepted, or on hold for stock with the shortages. */
+async function acceptLineByLine(tx: Executor, ctx: AuthContext, order: any, lines: any[], market: MarketCheck & { market: string }, opts: AcceptOptions) {
   try {
     const reservations = await reserve(tx, sellerCtx(ctx, order), { orderId: order.id, lines: reserveLines(lines, opts.warehouseId) });
-    await setState(tx, ctx, order, 'accepted', { reservations: reservations.map((r) => ({ sku: r.sku, warehouse_id: r.warehouseId, qty: r.qty })), market: market.status, ...(market.reasons.length ? { market_reasons: market.reasons } : {}), ...(opts.override ? { compliance_override: true } : {}) }, { market_check: market });
+    await setState(tx, ctx, order, 'accepted', acceptedDetail(market, reservations, opts.override), { market_check: market });
   } catch (err) {
     if (!(err instanceof StockShortage)) throw err;
     await setState(tx, ctx, order, 'on_hold', {}, { hold_reason: 'stock', hold_detail: { shortages: err.shortages }, held_from: 'pending_payment', market_check: market });
@@ -209,11 +322,24 @@ export interface IntakeOptions {
   warnings?: Issue[];
 }
 
+/** An order as GET /v1/orders/:id shows it. */
+function orderDetail(o: any, lines: any[], reservations: any[], shipments: any[], lineage: any[], owner: boolean) {
+  return {
+    ...publicOrder(o), lines: lines.map(publicLine), shipments, reservations, lineage,
+    ...(owner ? { channel_payload: o.channel_payload } : {}),
+  };
+}
+
 /**
  * Take in one order from any channel. A second delivery of the same channel order (same org,
  * channel and external id) never creates a second order: it is applied as an update.
+ *
+ * A new order costs few statements: its first state change (accepted, on hold, pending payment or
+ * cancelled) is decided beforehand and written with the order, its lines and its timeline in ONE
+ * INSERT; stock is reserved last (reserveAsPlanned), so the stock rows are locked only from there
+ * to commit. `detail` is the order as GET /v1/orders/:id would show it, when known without a read.
  */
-export async function intake(tx: Executor, ctx: AuthContext, input: ChannelOrder, opts: IntakeOptions): Promise<{ order: any; created: boolean; outcome: string }> {
+export async function intake(tx: Executor, ctx: AuthContext, input: ChannelOrder, opts: IntakeOptions): Promise<{ order: any; created: boolean; outcome: string; detail?: ReturnType<typeof orderDetail> }> {
   const lineErrors = checkLines(input);
   let shipTo = input.shipTo;
   let holdAddress: FieldError[] = [];
@@ -236,30 +362,74 @@ export async function intake(tx: Executor, ctx: AuthContext, input: ChannelOrder
     const p = normalisePhone(buyer.phone, shipTo?.country);
     if (p.ok) buyer.phone = p.e164;
   }
+  const lines = input.lines.map((l, i) => ({ id: newId('oln'), line_no: i + 1, external_line_id: l.externalLineId || null, sku: l.sku, title: l.title ?? '', qty: l.quantity, unit_price: l.unitPrice, line_total: l.lineTotal, currency: l.currency, tax_lines: l.taxLines ?? [], shipped_qty: 0 }));
+
+  // The first state change, decided before the insert (reads only: market check, reservation plan).
+  const draft = { id, org_id: ctx.orgId, status: 'draft', held_from: null, channel: input.channel, external_id: externalId, ship_to: shipTo ?? null, ship_country: shipTo?.country ?? null };
+  let first: Transition | null;
+  let plan: PlannedLine[] | null = null;
+  let market: (MarketCheck & { market: string }) | null = null;
+  if (input.cancelled) first = describeTransition(draft, 'cancelled', { reason: input.cancelled.reason ?? 'cancelled in the channel' });
+  else if (holdAddress.length) first = describeTransition(draft, 'on_hold', {}, { hold_reason: 'address', hold_detail: { errors: holdAddress }, held_from: 'pending_payment' });
+  else if (PAID.has(input.paymentStatus) && opts.autoAccept !== false) ({ transition: first, plan, market } = await prepareAcceptance(tx, draft, lines, {}));
+  else first = describeTransition(draft, 'pending_payment');
+
+  const createdDetail = { channel: input.channel, external_id: externalId, warnings: warnings.length ? warnings : undefined };
+  const timeline = [{ kind: 'created', from: null, to: 'draft', detail: createdDetail }, ...(first ? [{ kind: 'state', from: first.from, to: first.to, detail: first.detail }] : [])];
   const inserted = await tx.query(
-    `INSERT INTO orders (id, org_id, channel, external_id, external_number, connection_id, status, buyer, buyer_key, ship_to, ship_country, currency, subtotal, shipping, tax, discount, total,
-                         taxes_included, tax_lines, payment_status, fulfilment_status, tags, note, warnings, channel_payload, channel_updated_at, placed_at)
-     VALUES ($1,$2,$3,$4,$5,$6,'draft',$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,COALESCE($26::timestamptz, now()))
-     ON CONFLICT (org_id, channel, external_id) DO NOTHING RETURNING *`,
-    [id, ctx.orgId, input.channel, externalId, input.externalNumber || externalId, opts.connectionId ?? null, JSON.stringify(buyer), buyerKey(buyer, shipTo), shipTo ? JSON.stringify(shipTo) : null, shipTo?.country ?? null,
+    `WITH o AS (
+       INSERT INTO orders (id, org_id, channel, external_id, external_number, connection_id, status, held_from, hold_reason, hold_detail, market_check, buyer, buyer_key, ship_to, ship_country, currency,
+                           subtotal, shipping, tax, discount, total, taxes_included, tax_lines, payment_status, fulfilment_status, tags, note, warnings, channel_payload, channel_updated_at, placed_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,COALESCE($31::timestamptz, now()))
+       ON CONFLICT (org_id, channel, external_id) DO NOTHING RETURNING *
+     ), l AS (
+       INSERT INTO order_lines (id, org_id, order_id, line_no, external_line_id, sku, title, qty, unit_price, line_total, currency, tax_lines, shipped_qty)
+       SELECT l.id, o.org_id, o.id, l.line_no, l.ext, l.sku, l.title, l.qty, l.unit_price, l.line_total, l.currency, l.tax_lines::jsonb, 0
+         FROM o, unnest($32::text[], $33::int[], $34::text[], $35::text[], $36::text[], $37::int[], $38::bigint[], $39::bigint[], $40::text[], $41::text[])
+              AS l(id, line_no, ext, sku, title, qty, unit_price, line_total, currency, tax_lines)
+       RETURNING *
+     ), t AS (
+       INSERT INTO order_timeline (org_id, order_id, kind, from_state, to_state, detail, actor_org_id, actor_user_id, request_id)
+       SELECT o.org_id, o.id, t.kind, t.from_state, t.to_state, t.detail::jsonb, $46, $47, $48
+         FROM o, unnest($42::text[], $43::text[], $44::text[], $45::text[]) WITH ORDINALITY AS t(kind, from_state, to_state, detail, n)
+        ORDER BY t.n
+       RETURNING seq, kind
+     )
+     SELECT o.*, (SELECT json_agg(l ORDER BY l.line_no) FROM l) AS inserted_lines, (SELECT max(seq) FROM t WHERE kind = 'state') AS state_seq FROM o`,
+    [id, ctx.orgId, input.channel, externalId, input.externalNumber || externalId, opts.connectionId ?? null, first?.to ?? 'draft', first?.heldFrom ?? null, first?.holdReason ?? null,
+      first && first.holdDetail !== null ? JSON.stringify(first.holdDetail) : null, first && first.marketCheck !== undefined ? JSON.stringify(first.marketCheck) : null,
+      JSON.stringify(buyer), buyerKey(buyer, shipTo), shipTo ? JSON.stringify(shipTo) : null, shipTo?.country ?? null,
       input.currency, input.totals.subtotal, input.totals.shipping, input.totals.tax, input.totals.discount, input.totals.total, input.taxesIncluded, JSON.stringify(input.taxLines ?? []),
-      input.paymentStatus, input.fulfilmentStatus, input.tags ?? [], input.note ?? '', JSON.stringify(warnings), input.raw === undefined ? null : JSON.stringify(input.raw), channelUpdatedAt(input.raw), input.createdAt || null],
+      input.paymentStatus, input.fulfilmentStatus, input.tags ?? [], input.note ?? '', JSON.stringify(warnings), input.raw === undefined ? null : JSON.stringify(input.raw), channelUpdatedAt(input.raw), input.createdAt || null,
+      lines.map((l) => l.id), lines.map((l) => l.line_no), lines.map((l) => l.external_line_id), lines.map((l) => l.sku), lines.map((l) => l.title), lines.map((l) => l.qty),
+      lines.map((l) => l.unit_price), lines.map((l) => l.line_total), lines.map((l) => l.currency), lines.map((l) => JSON.stringify(l.tax_lines)),
+      timeline.map((t) => t.kind), timeline.map((t) => t.from), timeline.map((t) => t.to), timeline.map((t) => JSON.stringify(t.detail)), ctx.orgId, ctx.userId, ctx.requestId],
   );
   if (!inserted[0]) {
     const existing = await tx.one(`SELECT * FROM orders WHERE org_id = $1 AND channel = $2 AND external_id = $3 FOR UPDATE`, [ctx.orgId, input.channel, externalId]);
     return applyChannelUpdate(tx, ctx, existing, { ...input, shipTo });
   }
-  const order = inserted[0];
-  const lines = input.lines.map((l, i) => ({ id: newId('oln'), line_no: i + 1, external_line_id: l.externalLineId || null, sku: l.sku, title: l.title ?? '', qty: l.quantity, unit_price: l.unitPrice, line_total: l.lineTotal, currency: l.currency, tax_lines: l.taxLines ?? [], shipped_qty: 0 }));
-  await insertLines(tx, order, lines);
-  await addTimeline(tx, ctx, order.id, order.org_id, 'created', { channel: input.channel, external_id: externalId, warnings: warnings.length ? warnings : undefined }, null, 'draft');
+  const { inserted_lines: storedLines, state_seq: stateSeq, ...order } = inserted[0];
   await recordAudit(tx, ctx, { action: 'order.create', entityType: 'order', entityId: order.id, after: { channel: input.channel, external_id: externalId, total: input.totals.total, currency: input.currency } });
   await emit(tx, ctx, { type: 'orders.order.created', entityType: 'order', entityId: order.id, orgId: order.org_id, payload: { order_id: order.id, channel: input.channel, external_id: externalId, total: input.totals.total, currency: input.currency, lines: lines.map((l) => ({ sku: l.sku, qty: l.qty })) } });
 
-  if (input.cancelled) await setState(tx, ctx, order, 'cancelled', { reason: input.cancelled.reason ?? 'cancelled in the channel' });
-  else if (holdAddress.length) await setState(tx, ctx, order, 'on_hold', {}, { hold_reason: 'address', hold_detail: { errors: holdAddress }, held_from: 'pending_payment' });
-  else if (PAID.has(input.paymentStatus) && opts.autoAccept !== false) await acceptOrder(tx, ctx, order, { lines });
-  else await setState(tx, ctx, order, 'pending_payment');
+  let reservations: ReservationRow[] = [];
+  if (first && plan) {
+    // last statement before commit: the stock rows are locked from here on
+    const taken = await reserveAsPlanned(tx, sellerCtx(ctx, order), { orderId: order.id, lines: plan });
+    if (taken) reservations = taken;
+    else {
+      // a concurrent order took the planned stock: back to draft, and the general path decides
+      Object.assign(order, { status: 'draft', held_from: null, hold_reason: null, hold_detail: null, market_check: null });
+      await undoTransition(tx, order, stateSeq);
+      first = null;
+    }
+  }
+  if (first) {
+    await announceTransition(tx, ctx, first);
+    return { order, created: true, outcome: 'created', detail: orderDetail(order, storedLines, reservations, [], [], true) };
+  }
+  await acceptOrder(tx, ctx, order, { lines, market: market ?? undefined });
   return { order, created: true, outcome: 'created' };
 }
 
@@ -349,7 +519,7 @@ export async function createApiOrder(tx: Executor, ctx: AuthContext, body: any) 
     paymentStatus: body.payment_status ?? 'pending', fulfilmentStatus: 'unfulfilled', cancelled: null, tags: body.tags ?? [], note: body.note ?? '', raw: body.channel_payload ?? undefined,
   };
   const r = await intake(tx, ctx, input, { invalidAddress: 'reject', autoAccept: body.accept ?? true });
-  return getOrder(tx, ctx, r.order.id);
+  return r.detail ?? getOrder(tx, ctx, r.order.id);
 }
 
 export async function updateOrder(tx: Executor, ctx: AuthContext, id: string, patch: { tags?: string[]; note?: string; ship_to?: ChannelAddress }) {
