@@ -18,7 +18,7 @@ export const inventoryModule: TradelaneModule = {
 // ctx.orgId is the seller whose stock is reserved, released or shipped.
 export {
   reserve, planReservation, reserveAsPlanned, release, consume, stockFor, checkInventory, reservationsOf, StockShortage,
-  type ReserveLine, type Reservation, type ReservationRow, type PlannedLine, type StockLine, type InventoryCheck,
+  type ReserveLine, type Reservation, type ReservationRow, type PlannedLine, type ReservationPlan, type StockLine, type InventoryCheck,
 } from './stock.ts';
 export { listWarehouses } from './service.ts';
 export { DEMO_SKUS } from './demo.ts';

@@ -143,4 +143,89 @@ CREATE TABLE inv_alerts (
 CREATE UNIQUE INDEX inv_alerts_open ON inv_alerts (org_id, sku, warehouse_id, kind) WHERE resolved_at IS NULL;
 `,
   },
+  {
+    // The reservation hot path as SQL functions (called from stock.ts): PL/pgSQL keeps a statement's
+    // plan per connection, and plan_cache_mode = force_generic_plan makes it use that plan every
+    // time — these multi-part statements cost more to plan than to run, on PostgreSQL and PGlite.
+    // A function is a plain statement with its parameters, no logic of its own: stock.ts decides.
+    // Changing one means a new migration with CREATE OR REPLACE FUNCTION (same signature) —
+    // never edit this one. Stock rows are updated in place many times a second: fillfactor 50
+    // leaves room on the page for HOT updates (no new index entries, no index bloat).
+    id: 'inventory_002_reserve_in_one_statement',
+    sql: `
+ALTER TABLE inv_stock SET (fillfactor = 50);
+
+-- Where each line would be reserved, read without locks: the given warehouse, else the active
+-- warehouse with the most available stock if it covers the line; when none does, what all active
+-- warehouses have together (anywhere). One row per line, in line order.
+CREATE FUNCTION inv_plan_lines(p_org text, p_skus text[], p_asked text[], p_qtys int[])
+RETURNS TABLE (warehouse_id text, anywhere int)
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $fn$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
+  WITH p AS MATERIALIZED (
+    SELECT w.ord, w.sku, w.qty, COALESCE(w.asked, (
+        SELECT s.warehouse_id FROM inv_stock s JOIN inv_warehouses h ON h.id = s.warehouse_id AND h.active
+         WHERE s.org_id = p_org AND s.sku = w.sku AND s.on_hand - s.reserved >= w.qty
+         ORDER BY s.on_hand - s.reserved DESC, s.warehouse_id LIMIT 1)) AS warehouse_id
+      FROM unnest(p_skus, p_asked, p_qtys) WITH ORDINALITY AS w(sku, asked, qty, ord)
+  )
+  SELECT p.warehouse_id,
+         CASE WHEN p.warehouse_id IS NULL THEN (
+           SELECT COALESCE(sum(s.on_hand - s.reserved), 0)::int FROM inv_stock s JOIN inv_warehouses h ON h.id = s.warehouse_id AND h.active
+            WHERE s.org_id = p_org AND s.sku = p.sku AND s.on_hand - s.reserved > 0) END
+    FROM p ORDER BY p.ord;
+END $fn$;
+
+-- Reserve all lines (merged per SKU and warehouse, sorted) all or nothing, in one statement:
+-- pick a warehouse for lines without one (as inv_plan_lines); lock the chosen rows that have the
+-- quantity available, in (sku, warehouse) order, with FOR UPDATE (under READ COMMITTED it waits for
+-- a concurrent writer and re-checks on the newest row; a row that does not fit is not locked);
+-- only if every line's row was locked: add to reserved, insert the reservations (p_ids) and the
+-- movements. One row per line, in line order: the reservation when made, else what stock.ts needs
+-- to name the shortages (was_locked: the locking step ran; fits: this line's row was locked).
+CREATE FUNCTION inv_reserve_lines(p_org text, p_skus text[], p_asked text[], p_qtys int[], p_ids text[], p_order text, p_actor_org text, p_actor_user text, p_request text)
+RETURNS TABLE (sku text, asked text, warehouse_id text, qty int, id text, consumed int, released int, status text, created_at timestamptz,
+               on_hand int, level_reserved int, in_transit int, safety int, was_locked boolean, fits boolean, anywhere int)
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $fn$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
+  WITH pick AS (
+    SELECT w.ord, w.sku, w.asked, w.qty, w.rsv_id, COALESCE(w.asked, (
+        SELECT s.warehouse_id FROM inv_stock s JOIN inv_warehouses h ON h.id = s.warehouse_id AND h.active
+         WHERE s.org_id = p_org AND s.sku = w.sku AND s.on_hand - s.reserved >= w.qty
+         ORDER BY s.on_hand - s.reserved DESC, s.warehouse_id LIMIT 1)) AS warehouse_id
+      FROM unnest(p_skus, p_asked, p_qtys, p_ids) WITH ORDINALITY AS w(sku, asked, qty, rsv_id, ord)
+  ), locked AS (
+    SELECT s.sku, s.warehouse_id FROM inv_stock s JOIN pick p ON s.sku = p.sku AND s.warehouse_id = p.warehouse_id
+     WHERE s.org_id = p_org AND s.on_hand - s.reserved >= p.qty AND (SELECT bool_and(pp.warehouse_id IS NOT NULL) FROM pick pp)
+     ORDER BY s.sku, s.warehouse_id
+       FOR UPDATE OF s
+  ), verdict AS (
+    SELECT count(*) = cardinality(p_skus) AS fits FROM locked
+  ), moved AS (
+    UPDATE inv_stock s SET reserved = s.reserved + p.qty, updated_at = now()
+      FROM pick p
+     WHERE (SELECT v.fits FROM verdict v) AND s.org_id = p_org AND s.sku = p.sku AND s.warehouse_id = p.warehouse_id AND s.on_hand - s.reserved >= p.qty
+    RETURNING p.rsv_id, s.on_hand, s.reserved, s.in_transit, s.safety
+  ), rsv AS (
+    INSERT INTO inv_reservations (id, org_id, order_id, sku, warehouse_id, qty)
+    SELECT p.rsv_id, p_org, p_order, p.sku, p.warehouse_id, p.qty FROM moved m JOIN pick p ON p.rsv_id = m.rsv_id ORDER BY p.rsv_id
+    RETURNING inv_reservations.id, inv_reservations.consumed, inv_reservations.released, inv_reservations.status, inv_reservations.created_at
+  ), mv AS (
+    INSERT INTO inv_movements (org_id, sku, warehouse_id, kind, d_reserved, reference_type, reference_id, actor_org_id, actor_user_id, request_id)
+    SELECT p_org, p.sku, p.warehouse_id, 'reservation', p.qty, 'order', p_order, p_actor_org, p_actor_user, p_request FROM moved m JOIN pick p ON p.rsv_id = m.rsv_id ORDER BY p.rsv_id
+  )
+  SELECT p.sku, p.asked, p.warehouse_id, p.qty, r.id, r.consumed, r.released, r.status, r.created_at,
+         m.on_hand, m.reserved, m.in_transit, m.safety, (SELECT bool_and(pp.warehouse_id IS NOT NULL) FROM pick pp), l.sku IS NOT NULL,
+         CASE WHEN p.warehouse_id IS NULL THEN (
+           SELECT COALESCE(sum(s.on_hand - s.reserved), 0)::int FROM inv_stock s JOIN inv_warehouses h ON h.id = s.warehouse_id AND h.active
+            WHERE s.org_id = p_org AND s.sku = p.sku AND s.on_hand - s.reserved > 0) END
+    FROM pick p LEFT JOIN rsv r ON r.id = p.rsv_id LEFT JOIN moved m ON m.rsv_id = p.rsv_id LEFT JOIN locked l ON l.sku = p.sku AND l.warehouse_id = p.warehouse_id
+   ORDER BY p.ord;
+END $fn$;
+`,
+  },
 ];

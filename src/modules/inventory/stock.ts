@@ -179,83 +179,106 @@ function mergeLines(lines: ReserveLine[]): ReserveLine[] | null {
   return out;
 }
 
-// The warehouse a line without one goes to: the active warehouse with the most available stock,
-// if that covers the whole line (else no single warehouse does, and the line-by-line path splits).
-// Reads the statement's snapshot and locks nothing; the reservation re-checks under the row lock.
-const PICK_WAREHOUSE = `COALESCE(w.asked, (
-  SELECT s.warehouse_id FROM inv_stock s JOIN inv_warehouses h ON h.id = s.warehouse_id AND h.active
-   WHERE s.org_id = $1 AND s.sku = w.sku AND s.on_hand - s.reserved >= w.qty
-   ORDER BY s.on_hand - s.reserved DESC, s.warehouse_id LIMIT 1))`;
+type Shortage = StockShortage['shortages'][number];
 
 /**
- * Plan a reservation without locking anything (one read): the warehouse of every line, or null when
- * some line does not fit in one warehouse (reserve() then splits it, or reports the shortage).
+ * A line "anywhere" that no single warehouse covers, and all of them together do not either: short
+ * by the whole line, as the line-by-line path reports it. When they do together, it is a split
+ * (undefined: the line-by-line path decides).
+ */
+const shortAnywhere = (l: { sku: string; qty: number; anywhere: number | null }): Shortage | undefined =>
+  l.anywhere !== null && l.anywhere < l.qty ? { sku: l.sku, warehouse_id: null, requested: l.qty, missing: l.qty } : undefined;
+
+/** A plan: where every line goes, or the shortages that put the order on hold. */
+export type ReservationPlan = { lines: PlannedLine[]; shortages?: undefined } | { shortages: Shortage[]; lines?: undefined };
+
+/**
+ * Plan a reservation without locking anything (one read, inv_plan_lines): the warehouse of every
+ * line — the given one, else the active warehouse with the most available stock if that covers the
+ * line — or the shortages when some line cannot be had at all. Null when it takes the line-by-line path to know
+ * (a line to split over warehouses, the same SKU asked with and without a warehouse).
  * Order intake writes the accepted state from the plan and calls reserveAsPlanned last.
  */
-export async function planReservation(tx: Executor, sellerOrgId: string, lines: ReserveLine[]): Promise<PlannedLine[] | null> {
+export async function planReservation(tx: Executor, sellerOrgId: string, lines: ReserveLine[]): Promise<ReservationPlan | null> {
   const merged = mergeLines(lines);
-  if (!merged || merged.length === 0) return null;
-  const rows = await tx.query<{ ord: number; warehouse_id: string | null }>(
-    `SELECT w.ord::int AS ord, ${PICK_WAREHOUSE} AS warehouse_id
-       FROM unnest($2::text[], $3::text[], $4::int[]) WITH ORDINALITY AS w(sku, asked, qty, ord) ORDER BY w.ord`,
+  if (!merged) return null;
+  if (merged.length === 0) return { lines: [] };
+  const rows = await tx.query<{ warehouse_id: string | null; anywhere: number | null }>(
+    `SELECT warehouse_id, anywhere FROM inv_plan_lines($1, $2, $3, $4)`, // schema.ts, inventory_002
     [sellerOrgId, merged.map((l) => l.sku), merged.map((l) => l.warehouseId ?? null), merged.map((l) => l.qty)],
   );
-  if (rows.length !== merged.length || rows.some((r) => !r.warehouse_id)) return null;
-  return merged.map((l, i) => ({ sku: l.sku, qty: l.qty, warehouseId: rows[i].warehouse_id! }));
+  if (rows.length !== merged.length) throw new Error('reservation plan: one row per line expected');
+  if (rows.every((r) => r.warehouse_id)) return { lines: merged.map((l, i) => ({ sku: l.sku, qty: l.qty, warehouseId: rows[i].warehouse_id! })) };
+  const open = merged.map((l, i) => ({ ...l, anywhere: rows[i].anywhere })).filter((_, i) => !rows[i].warehouse_id);
+  const shortages = open.map(shortAnywhere);
+  return shortages.every((x) => x) ? { shortages: shortages as Shortage[] } : null;
 }
 
+type ReservedLine = ReservationRow & { levels: Levels };
+/** Either every line reserved, or why not (nothing changed then). */
+type OneStatementOutcome = { reserved: ReservedLine[] } | { reserved?: undefined; shortages: Shortage[] | null };
+
 /**
- * Reserve all lines in ONE statement, all or nothing, or return null with nothing changed:
- *  1. pick a warehouse for lines without one (PICK_WAREHOUSE);
- *  2. lock the chosen stock rows in (SKU, warehouse) order — one lock order for every order, so no
- *     deadlocks — with SELECT … FOR UPDATE, which under READ COMMITTED waits for a concurrent
- *     writer and then returns the newest committed levels;
- *  3. only if every line fits those locked levels: add to `reserved` (the WHERE guard and the CHECK
+ * Reserve all lines (merged and sorted by mergeLines) in ONE statement, all or nothing — the SQL
+ * function inv_reserve_lines (schema.ts, inventory_002):
+ *  1. pick a warehouse for lines without one: the active one with the most available stock, if
+ *     it covers the line (as planReservation);
+ *  2. lock the chosen stock rows that have the line's quantity available, in (SKU, warehouse)
+ *     order — one lock order for every order, so no deadlocks — with SELECT … FOR UPDATE: under
+ *     READ COMMITTED it waits for a concurrent writer, then re-checks the availability on the newest
+ *     committed row (a row that does not fit on the snapshot is not locked at all, so refusals of a
+ *     sold-out SKU do not queue behind the orders that got it — as the single conditional UPDATE did);
+ *  3. only if every line's row was locked that way: add to `reserved` (the WHERE guard and the CHECK
  *     constraint repeat the check), write the reservations and the movements.
- * Null means "some line did not fit as picked" (stock taken meanwhile, or no single warehouse
- * covers a line); the caller decides what then. The row locks taken in step 2 stay until commit.
+ * When a line does not fit, nothing is changed and the shortages are returned when the statement
+ * proves them (a line in a given warehouse; a line "anywhere" that all warehouses together cannot
+ * cover) — else null: the line-by-line path decides (a split, or stock taken from a picked
+ * warehouse meanwhile). Row locks taken in step 2 stay until commit.
  */
-async function reserveInOneStatement(tx: Executor, actor: Actor, orderId: string, lines: ReserveLine[]): Promise<Array<ReservationRow & { levels: Levels }> | null> {
+async function reserveInOneStatement(tx: Executor, actor: Actor, orderId: string, lines: ReserveLine[]): Promise<OneStatementOutcome> {
   const ids = lines.map(() => newId('rsv')); // ascending in line (= lock) order
   const rows = await tx.query(
-    `WITH pick AS (
-       SELECT w.sku, w.qty, w.rsv_id, ${PICK_WAREHOUSE} AS warehouse_id
-         FROM unnest($2::text[], $3::text[], $4::int[], $5::text[]) AS w(sku, asked, qty, rsv_id)
-     ), locked AS (
-       SELECT s.on_hand, s.reserved, p.qty FROM inv_stock s JOIN pick p ON s.sku = p.sku AND s.warehouse_id = p.warehouse_id
-        WHERE s.org_id = $1 AND (SELECT bool_and(warehouse_id IS NOT NULL) FROM pick)
-        ORDER BY s.sku, s.warehouse_id
-          FOR UPDATE OF s
-     ), verdict AS (
-       SELECT count(*) = $10 AND COALESCE(bool_and(on_hand - reserved >= qty), false) AS fits FROM locked
-     ), moved AS (
-       UPDATE inv_stock s SET reserved = s.reserved + p.qty, updated_at = now()
-         FROM pick p
-        WHERE (SELECT fits FROM verdict) AND s.org_id = $1 AND s.sku = p.sku AND s.warehouse_id = p.warehouse_id AND s.on_hand - s.reserved >= p.qty
-       RETURNING p.rsv_id, s.sku, s.warehouse_id, p.qty, s.on_hand, s.reserved, s.in_transit, s.safety
-     ), rsv AS (
-       INSERT INTO inv_reservations (id, org_id, order_id, sku, warehouse_id, qty)
-       SELECT rsv_id, $1, $6, sku, warehouse_id, qty FROM moved ORDER BY rsv_id
-       RETURNING id, sku, warehouse_id, qty, consumed, released, status, created_at
-     ), mv AS (
-       INSERT INTO inv_movements (org_id, sku, warehouse_id, kind, d_reserved, reference_type, reference_id, actor_org_id, actor_user_id, request_id)
-       SELECT $1, sku, warehouse_id, 'reservation', qty, 'order', $6, $7, $8, $9 FROM moved ORDER BY rsv_id
-     )
-     SELECT r.id, r.sku, r.warehouse_id, r.qty, r.consumed, r.released, r.status, r.created_at, m.on_hand, m.reserved AS level_reserved, m.in_transit, m.safety
-       FROM rsv r JOIN moved m ON m.rsv_id = r.id ORDER BY r.id`,
-    [actor.orgId, lines.map((l) => l.sku), lines.map((l) => l.warehouseId ?? null), lines.map((l) => l.qty), ids, orderId, actor.orgId, actor.userId, actor.requestId, lines.length],
+    `SELECT * FROM inv_reserve_lines($1, $2, $3, $4, $5, $6, $7, $8, $9)`, // schema.ts, inventory_002
+    [actor.orgId, lines.map((l) => l.sku), lines.map((l) => l.warehouseId ?? null), lines.map((l) => l.qty), ids, orderId, actor.orgId, actor.userId, actor.requestId],
   );
-  if (rows.length === 0) return null;
+  if (rows.length !== lines.length) throw new Error(`reservation of ${orderId}: one row per line expected`);
+  const reserved = rows.filter((r) => r.id);
+  if (reserved.length === lines.length) {
+    return {
+      reserved: rows.map((r) => ({
+        id: r.id, sku: r.sku, warehouse_id: r.warehouse_id, qty: r.qty, consumed: r.consumed, released: r.released, status: r.status, created_at: r.created_at,
+        levels: { on_hand: r.on_hand, reserved: r.level_reserved, in_transit: r.in_transit, safety: r.safety },
+      })),
+    };
+  }
   // Every chosen row was locked and checked before any was changed, so it is all lines or none.
-  if (rows.length !== lines.length) throw new Error(`reservation of ${orderId} applied ${rows.length} of ${lines.length} lines`);
-  return rows.map((r) => ({
-    id: r.id, sku: r.sku, warehouse_id: r.warehouse_id, qty: r.qty, consumed: r.consumed, released: r.released, status: r.status, created_at: r.created_at,
-    levels: { on_hand: r.on_hand, reserved: r.level_reserved, in_transit: r.in_transit, safety: r.safety },
-  }));
+  if (reserved.length > 0) throw new Error(`reservation of ${orderId} applied ${reserved.length} of ${lines.length} lines`);
+  return { shortages: provenShortages(rows) };
+}
+
+/** The shortages a refused one-statement reservation proves, or null (it takes the line-by-line path to know). */
+function provenShortages(rows: any[]): Shortage[] | null {
+  const shortages: Shortage[] = [];
+  for (const r of rows) {
+    if (r.asked) {
+      // a given warehouse: when the locking step ran, a line whose row was not locked does not fit
+      // (exactly what the conditional UPDATE of the line-by-line path would find); else not proven
+      if (!r.was_locked) return null;
+      if (!r.fits) shortages.push({ sku: r.sku, warehouse_id: r.asked, requested: r.qty, missing: r.qty });
+    } else if (r.warehouse_id) {
+      // "anywhere", a warehouse was picked: fits, or it was taken meanwhile (another one may do)
+      if (r.was_locked && !r.fits) return null;
+    } else {
+      const short = shortAnywhere({ sku: r.sku, qty: r.qty, anywhere: r.anywhere });
+      if (!short) return null; // a split over warehouses
+      shortages.push(short);
+    }
+  }
+  return shortages.length ? shortages : null;
 }
 
 /** Alerts for reservations just written (no statement unless a level dropped to its threshold). */
-async function alertsAfterReserving(tx: Executor, actor: Actor, orderId: string, rows: Array<ReservationRow & { levels: Levels }>) {
+async function alertsAfterReserving(tx: Executor, actor: Actor, orderId: string, rows: ReservedLine[]) {
   const moves: Move[] = rows.map((r) => ({ orgId: actor.orgId, sku: r.sku, warehouseId: r.warehouse_id, kind: 'reservation', dReserved: r.qty, referenceType: 'order', referenceId: orderId }));
   await checkAlerts(tx, actor, moves, rows.map((r) => r.levels));
 }
@@ -266,29 +289,31 @@ async function alertsAfterReserving(tx: Executor, actor: Actor, orderId: string,
  * concurrent order since the plan was read); the caller then falls back to reserve().
  */
 export async function reserveAsPlanned(tx: Executor, ctx: Actor, input: { orderId: string; lines: PlannedLine[] }): Promise<ReservationRow[] | null> {
+  if (input.lines.length === 0) return [];
   const lines = [...input.lines].sort(bySkuThenWarehouse);
-  const rows = await reserveInOneStatement(tx, ctx, input.orderId, lines);
-  if (!rows) return null;
-  await alertsAfterReserving(tx, ctx, input.orderId, rows);
-  return rows.map(({ levels: _levels, ...r }) => r);
+  const outcome = await reserveInOneStatement(tx, ctx, input.orderId, lines);
+  if (!outcome.reserved) return null;
+  await alertsAfterReserving(tx, ctx, input.orderId, outcome.reserved);
+  return outcome.reserved.map(({ levels: _levels, ...r }) => r);
 }
 
 /**
  * Reserve every line of an order for the caller's organisation (the seller), all or nothing.
  * A line without a warehouse goes to the warehouse with the most available stock; when no single
  * warehouse has enough, it is split across warehouses. Throws StockShortage (409) on shortage.
- * Usually one statement (reserveInOneStatement); splits, shortages and lost races take the
+ * Usually one statement (reserveInOneStatement), also when refused; splits and lost races take the
  * line-by-line path.
  */
 export async function reserve(tx: Executor, ctx: Actor, input: { orderId: string; lines: ReserveLine[] }): Promise<Reservation[]> {
   const merged = mergeLines(input.lines);
   if (merged && merged.length === 0) return [];
   if (merged) {
-    const rows = await reserveInOneStatement(tx, ctx, input.orderId, merged);
-    if (rows) {
-      await alertsAfterReserving(tx, ctx, input.orderId, rows);
-      return rows.map((r) => ({ id: r.id, sku: r.sku, warehouseId: r.warehouse_id, qty: r.qty }));
+    const outcome = await reserveInOneStatement(tx, ctx, input.orderId, merged);
+    if (outcome.reserved) {
+      await alertsAfterReserving(tx, ctx, input.orderId, outcome.reserved);
+      return outcome.reserved.map((r) => ({ id: r.id, sku: r.sku, warehouseId: r.warehouse_id, qty: r.qty }));
     }
+    if (outcome.shortages) throw new StockShortage(outcome.shortages);
   }
   return reserveLineByLine(tx, ctx, input);
 }

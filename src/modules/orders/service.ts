@@ -254,9 +254,9 @@ const acceptedDetail = (market: MarketCheck, reservations: Array<{ sku: string; 
 });
 
 /**
- * The acceptance decision short of taking stock: hold for address or compliance, or "accepted"
- * with a reservation plan read without locks (planReservation). No transition means no plan was
- * possible (a line needs splitting, or stock is short): acceptLineByLine decides then.
+ * The acceptance decision short of taking stock: hold for address, compliance or stock, or
+ * "accepted" with a reservation plan read without locks (planReservation). No transition means the
+ * plan could not tell (a line to split over warehouses): acceptLineByLine decides then.
  */
 async function prepareAcceptance(tx: Executor, order: any, lines: any[], opts: AcceptOptions): Promise<{ transition: Transition | null; plan: PlannedLine[] | null; market: (MarketCheck & { market: string }) | null }> {
   if (!order.ship_to) {
@@ -268,7 +268,10 @@ async function prepareAcceptance(tx: Executor, order: any, lines: any[], opts: A
   }
   const plan = await planReservation(tx, order.org_id, reserveLines(lines, opts.warehouseId));
   if (!plan) return { transition: null, plan: null, market };
-  return { transition: describeTransition(order, 'accepted', acceptedDetail(market, plan, opts.override), { market_check: market }), plan, market };
+  if (plan.shortages) {
+    return { transition: describeTransition(order, 'on_hold', {}, { hold_reason: 'stock', hold_detail: { shortages: plan.shortages }, held_from: 'pending_payment', market_check: market }), plan: null, market };
+  }
+  return { transition: describeTransition(order, 'accepted', acceptedDetail(market, plan.lines, opts.override), { market_check: market }), plan: plan.lines, market };
 }
 
 /**
