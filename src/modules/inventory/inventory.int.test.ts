@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbLabel, newParty, testRuntime, type Party, type TestRuntime } from '../../../test/helpers.ts';
 import { systemContext } from '../../kernel/context.ts';
 import { inventoryCli } from './cli.ts';
-import { checkInventory, consume, release, reserve, stockFor, StockShortage } from './stock.ts';
+import { checkInventory, consume, planReservation, release, reserve, reserveAsPlanned, stockFor, StockShortage, type ReserveLine } from './stock.ts';
 
 describe(`inventory (${dbLabel})`, () => {
   let rt: TestRuntime;
@@ -112,6 +112,44 @@ describe(`inventory (${dbLabel})`, () => {
     expect(await level(seller, 'HOT-1', ewr)).toMatchObject({ on_hand: 10, reserved: 10, available: 0 });
     const events = await rt.db.query(`SELECT count(*)::int AS n FROM outbox WHERE type = 'inventory.stock.out' AND entity_id = $1`, [`HOT-1@${ewr}`]);
     expect(events[0].n).toBe(1); // deduplicated alert
+    expect((await checkInventory(rt.db)).ok).toBe(true);
+  });
+
+  it('one-statement reservation: refusals name the same shortages as line by line, change nothing; a plan whose stock went meanwhile reserves nothing', async () => {
+    const ctx = systemContext(seller.orgId, 'seller');
+    const receive = (sku: string, wh: string, qty: number) => ok(warehouseOrg, 'POST', '/v1/inventory/adjustments', { warehouse_id: wh, seller_org_id: seller.orgId, sku, kind: 'receipt', qty, reason: 'test stock' });
+    await receive('ONE-A', dus, 4);
+    await receive('ONE-A', ewr, 3);
+    await receive('ONE-B', ewr, 2);
+    const before = await stockFor(rt.db, seller.orgId, ['ONE-A', 'ONE-B']);
+    const refused = async (lines: ReserveLine[]) => {
+      const err = await rt.db.transaction((tx) => reserve(tx, ctx, { orderId: 'ord_ONE', lines })).then(() => null, (e) => e);
+      expect(err).toBeInstanceOf(StockShortage);
+      return err.shortages;
+    };
+    // a given warehouse without enough: short by the whole line (as the conditional UPDATE reports it)
+    expect(await refused([{ sku: 'ONE-A', qty: 5, warehouseId: dus }])).toEqual([{ sku: 'ONE-A', warehouse_id: dus, requested: 5, missing: 5 }]);
+    // anywhere: no warehouse and not all of them together (4 + 3) have 8; the line that fits is not reserved either
+    expect(await refused([{ sku: 'ONE-B', qty: 1 }, { sku: 'ONE-A', qty: 8 }])).toEqual([{ sku: 'ONE-A', warehouse_id: null, requested: 8, missing: 8 }]);
+    // several lines short at once, in SKU order; a warehouse that never had the SKU
+    expect(await refused([{ sku: 'ONE-B', qty: 3, warehouseId: ewr }, { sku: 'ONE-A', qty: 1, warehouseId: ownWh }])).toEqual([
+      { sku: 'ONE-A', warehouse_id: ownWh, requested: 1, missing: 1 }, { sku: 'ONE-B', warehouse_id: ewr, requested: 3, missing: 3 },
+    ]);
+    expect(await stockFor(rt.db, seller.orgId, ['ONE-A', 'ONE-B'])).toEqual(before);
+    expect((await rt.db.one(`SELECT count(*)::int AS n FROM inv_reservations WHERE order_id = 'ord_ONE'`)).n).toBe(0);
+    // the same SKU twice in one warehouse is one reservation of the sum
+    const twice = await rt.db.transaction((tx) => reserve(tx, ctx, { orderId: 'ord_ONE_TWICE', lines: [{ sku: 'ONE-A', qty: 1, warehouseId: dus }, { sku: 'ONE-A', qty: 2, warehouseId: dus }] }));
+    expect(twice.map((r) => [r.sku, r.warehouseId, r.qty])).toEqual([['ONE-A', dus, 3]]);
+    // planned without locks, then a concurrent order (here: the same transaction) takes the stock first
+    await rt.db.transaction(async (tx) => {
+      const plan = await planReservation(tx, seller.orgId, [{ sku: 'ONE-B', qty: 2 }]);
+      expect(plan).toEqual({ lines: [{ sku: 'ONE-B', qty: 2, warehouseId: ewr }] });
+      await reserve(tx, ctx, { orderId: 'ord_ONE_RIVAL', lines: [{ sku: 'ONE-B', qty: 1 }] });
+      expect(await reserveAsPlanned(tx, ctx, { orderId: 'ord_ONE_LATE', lines: plan!.lines! })).toBeNull();
+      expect(await planReservation(tx, seller.orgId, [{ sku: 'ONE-B', qty: 2 }])).toEqual({ shortages: [{ sku: 'ONE-B', warehouse_id: null, requested: 2, missing: 2 }] });
+    });
+    expect(await level(seller, 'ONE-B', ewr)).toMatchObject({ on_hand: 2, reserved: 1 });
+    expect((await rt.db.one(`SELECT count(*)::int AS n FROM inv_reservations WHERE order_id = 'ord_ONE_LATE'`)).n).toBe(0);
     expect((await checkInventory(rt.db)).ok).toBe(true);
   });
 

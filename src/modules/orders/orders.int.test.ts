@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbLabel, newParty, testRuntime, type Party, type TestRuntime } from '../../../test/helpers.ts';
-import { checkInventory } from '../inventory/index.ts';
+import { dbLabel, newParty, onPostgres, testRuntime, type Party, type TestRuntime } from '../../../test/helpers.ts';
+import { systemContext } from '../../kernel/context.ts';
+import { checkInventory, reserve } from '../inventory/index.ts';
 import { setMarketCheckForTests } from './catalog.ts';
 
 const fixture = (p: string) => readFileSync(new URL(`../../../data/fixtures/channels/${p}`, import.meta.url), 'utf8');
@@ -79,6 +80,8 @@ describe(`order hub (${dbLabel})`, () => {
     expect(types).toEqual(['orders.order.created', 'orders.order.accepted']);
     const audit = await rt.db.query(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [o.id]);
     expect(audit.map((a: any) => a.action)).toEqual(['order.create', 'order.accepted']);
+    // the answer (built from what the INSERTs returned) is the order as GET shows it
+    expect(o).toEqual(await ok(seller, 'GET', `/v1/orders/${o.id}`));
     // same external id again: the same order, not a second one
     const again = await ok(seller, 'POST', '/v1/orders', order({ external_id: 'API-1' }));
     expect(again.id).toBe(o.id);
@@ -153,6 +156,49 @@ describe(`order hub (${dbLabel})`, () => {
     expect(results.find((r) => r.json().status === 'on_hold')!.json()).toMatchObject({ hold_reason: 'stock' });
     const level = (await ok(seller, 'GET', `/v1/inventory/stock?sku=HOT-API`)).data[0];
     expect(level).toMatchObject({ on_hand: 10, reserved: 10, available: 0 });
+    // every order has the timeline and events of its own outcome (on PostgreSQL some were written
+    // accepted from a plan, lost the stock at the reservation and were taken back to draft first)
+    const ids = results.map((r) => r.json().id);
+    const timelines = new Map((await rt.db.query(`SELECT order_id, string_agg(kind || ':' || COALESCE(to_state, ''), ',' ORDER BY seq) AS t FROM order_timeline WHERE order_id = ANY($1) GROUP BY order_id`, [ids])).map((r: any) => [r.order_id, r.t]));
+    const events = new Map((await rt.db.query(`SELECT entity_id, string_agg(type, ',' ORDER BY id) AS t FROM outbox WHERE entity_id = ANY($1) GROUP BY entity_id`, [ids])).map((r: any) => [r.entity_id, r.t]));
+    for (const r of results) {
+      const { id, status } = r.json();
+      expect(timelines.get(id)).toBe(`created:draft,state:${status}`);
+      expect(events.get(id)).toBe(`orders.order.created,orders.order.${status}`);
+    }
+    expect((await checkInventory(rt.db)).ok).toBe(true);
+  });
+
+  it.skipIf(!onPostgres)('an order that loses its planned stock to a concurrent reservation goes on hold; nothing of the accepted state it was first written with remains', async () => {
+    await stock('RACE-1', 1);
+    let taken!: () => void, finish!: () => void;
+    const takenP = new Promise<void>((r) => (taken = r));
+    const gate = new Promise<void>((r) => (finish = r));
+    // a rival takes the unit and keeps its transaction (and the row lock) open
+    const rival = rt.db.transaction(async (tx) => {
+      await reserve(tx, systemContext(seller.orgId, 'seller'), { orderId: 'ord_RIVAL', lines: [{ sku: 'RACE-1', qty: 1 }] });
+      taken();
+      await gate;
+    });
+    await takenP;
+    // the order still sees the unit (uncommitted), plans it, is written accepted and waits for the row lock
+    const pending = api(seller, 'POST', '/v1/orders', order({ external_id: 'RACE-ORDER', lines: [{ sku: 'RACE-1', qty: 1, unit_price: 999 }] }));
+    const waitingForLock = async () => (await rt.db.one(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).n > 0;
+    for (let i = 0; i < 500 && !(await waitingForLock()); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await waitingForLock()).toBe(true);
+    finish();
+    await rival;
+    const res = await pending;
+    expect(res.statusCode, res.body).toBe(201);
+    const o = res.json();
+    expect(o).toMatchObject({ status: 'on_hold', hold_reason: 'stock', held_from: 'pending_payment', reservations: [] });
+    expect(o.hold_detail.shortages).toEqual([{ sku: 'RACE-1', warehouse_id: null, requested: 1, missing: 1 }]);
+    expect(o.market_check).toMatchObject({ status: 'allowed' });
+    const tl = (await ok(seller, 'GET', `/v1/orders/${o.id}/timeline`)).data;
+    expect(tl.map((t: any) => `${t.kind}:${t.to_state ?? ''}`)).toEqual(['created:draft', 'state:on_hold']);
+    expect((await rt.db.query(`SELECT type FROM outbox WHERE entity_id = $1 ORDER BY id`, [o.id])).map((r: any) => r.type)).toEqual(['orders.order.created', 'orders.order.on_hold']);
+    expect((await rt.db.query(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [o.id])).map((r: any) => r.action)).toEqual(['order.create', 'order.on_hold']);
+    expect(o).toEqual(await ok(seller, 'GET', `/v1/orders/${o.id}`));
     expect((await checkInventory(rt.db)).ok).toBe(true);
   });
 
