@@ -9,7 +9,6 @@ import { z, ZodObject } from 'zod';
 import { requirePermission, type AuthContext } from '../kernel/context.ts';
 import { sha256Hex } from '../kernel/crypto.ts';
 import { AppError, unauthenticated, unprocessable, validationError } from '../kernel/errors.ts';
-import type { Executor } from '../kernel/db.ts';
 import { ulid } from '../kernel/ids.ts';
 import { resolveApiKey, resolveSession } from '../modules/identity/index.ts';
 import type { TradelaneModule } from '../modules/module.ts';
@@ -37,6 +36,12 @@ const httpDuration = new client.Histogram({
   name: 'tradelane_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'] as const,
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [metricsRegistry],
 });
+
+interface Prior { request_hash: string; status_code: number; response: unknown }
+/** Thrown inside the transaction when the Idempotency-Key was already used: answer with the stored response. */
+class Replay extends Error {
+  constructor(readonly prior: Prior) { super('idempotent replay'); }
+}
 
 function strict(schema: z.ZodType | undefined) {
   return schema instanceof ZodObject ? (schema as ZodObject<any>).strict() : schema;
@@ -155,34 +160,33 @@ export async function buildApp(services: Services, modules: TradelaneModule[]): 
           if (idemKey.length === 0 || idemKey.length > 200) throw validationError([{ field: 'Idempotency-Key', message: 'must be 1–200 characters' }]);
           const scope = `${ctx?.orgId ?? 'public'}:${ctx?.userId ?? ctx?.apiKeyId ?? req.ip}:${def.method} ${def.url}`;
           const requestHash = sha256Hex(`${req.url}\n${req.rawBody?.toString('utf8') ?? ''}`);
-          const sendPrior = (prior: { request_hash: string; status_code: number; response: unknown }) => {
+          const sendPrior = (prior: Prior) => {
             if (prior.request_hash !== requestHash) throw unprocessable('idempotency_key_reused', 'This Idempotency-Key was used with a different request body');
             reply.header('idempotent-replayed', 'true').code(prior.status_code).send(prior.response);
             return reply;
           };
-          const findPrior = (ex: Executor) =>
-            ex.maybeOne<{ request_hash: string; status_code: number; response: unknown }>(`SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2`, [scope, idemKey]);
+          const priorSql = `SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2`;
           try {
-            // The lookup is the transaction's first statement (it travels with BEGIN); the key's record
-            // is a deferred write (it travels with COMMIT), so a first request costs no extra round trip.
-            const outcome = await services.db.transaction(async (tx) => {
-              const prior = await findPrior(tx);
-              if (prior) return { prior };
-              const out = await run(tx);
-              await tx.defer(
-                `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1,$2,$3,201,$4)`,
-                [scope, idemKey, requestHash, JSON.stringify(out ?? null)],
-              );
-              return { out };
-            });
-            if (outcome.prior) return sendPrior(outcome.prior);
-            return reply.code(201).send(outcome.out);
+            // The key's lookup travels in the transaction's first round trip and its record with COMMIT,
+            // so a first request pays no extra round trip for idempotency.
+            const out = await services.db.transaction(
+              async (tx) => {
+                const result = await run(tx);
+                await tx.defer(
+                  `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1,$2,$3,201,$4)`,
+                  [scope, idemKey, requestHash, JSON.stringify(result ?? null)],
+                );
+                return result;
+              },
+              { first: { sql: priorSql, params: [scope, idemKey], check(rows) { if (rows[0]) throw new Replay(rows[0]); } } },
+            );
+            return reply.code(201).send(out);
           } catch (err: any) {
-            // Two requests with the same key raced: the loser's commit hit the key's primary key.
-            if (err?.code === '23505') {
-              const prior = await findPrior(services.db);
-              if (prior) return sendPrior(prior);
-            }
+            if (err instanceof Replay) return sendPrior(err.prior);
+            // A request with the same key committed first (the loser's commit hit the key's primary
+            // key, or its use-case tripped over what the winner created): answer as the winner did.
+            const prior = await services.db.maybeOne<Prior>(priorSql, [scope, idemKey]);
+            if (prior) return sendPrior(prior);
             throw err;
           }
         }

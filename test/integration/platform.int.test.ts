@@ -67,6 +67,22 @@ describe(`API conventions, events, jobs and webhooks (${dbLabel})`, () => {
       expect(results.every((r) => r.statusCode === 201)).toBe(true);
       expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
     });
+    it('a write-only create (one round trip, checked at commit) replays too, alone and under concurrency', async () => {
+      const headers = { ...a.headers, 'idempotency-key': 'hook-' + Date.now() };
+      const payload = { url: 'https://example.com/idem-hook', event_types: ['orders.*'] };
+      const results = await Promise.all(Array.from({ length: 6 }, () => rt.app.inject({ method: 'POST', url: '/v1/webhooks', headers, payload })));
+      expect(results.map((r) => r.statusCode)).toEqual(Array(6).fill(201));
+      expect(new Set(results.map((r) => r.json().secret)).size).toBe(1);
+      const again = await rt.app.inject({ method: 'POST', url: '/v1/webhooks', headers, payload });
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.json().id).toBe(results[0].json().id);
+      const n = await rt.db.one(`SELECT count(*)::int AS n FROM webhook_endpoints WHERE org_id = $1 AND url = $2`, [a.orgId, payload.url]);
+      expect(n.n).toBe(1);
+      const audit = await rt.db.query(`SELECT action FROM audit_log WHERE entity_id = $1`, [results[0].json().id]);
+      expect(audit.map((r) => r.action)).toEqual(['webhook.create']);
+      const events = await rt.db.query(`SELECT type FROM outbox WHERE entity_id = $1`, [results[0].json().id]);
+      expect(events.map((r) => r.type)).toEqual(['webhooks.endpoint.created']);
+    });
   });
 
   describe('operations endpoints', () => {

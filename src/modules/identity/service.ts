@@ -25,12 +25,11 @@ const normEmail = (e: string) => e.trim().toLowerCase();
 export interface PublicUser { id: string; email: string; name: string; locale: string; totp_enabled: boolean }
 const publicUser = (u: any): PublicUser => ({ id: u.id, email: u.email, name: u.name, locale: u.locale, totp_enabled: u.totp_enabled });
 
-// ---------- short-lived cache of resolved credentials (hot path of every request) ----------
-interface CachedAuth { ctx: Omit<AuthContext, 'requestId' | 'ip'>; mfaPending: boolean; expires: number }
-const authCache = new Map<string, CachedAuth>();
-const AUTH_CACHE_MS = 5000;
-/** Any change to memberships, keys or sessions clears it, so revocation is immediate in this process. */
-export const invalidateAuthCache = () => authCache.clear();
+// ---------- resolved credentials, through the read cache (hot path of every request) ----------
+// Keys "auth:…". Any change to memberships, keys or sessions invalidates the family "auth:*" in its
+// transaction, so revocation is immediate in every server process (see kernel/read-cache.ts).
+interface CachedAuth { ctx: Omit<AuthContext, 'requestId' | 'ip'>; mfaPending: boolean; validUntil: number }
+export const invalidateAuthCache = (tx: Executor) => tx.invalidate('auth:*');
 
 // ---------- users and organisations ----------
 export async function createUser(tx: Executor, input: { email: string; name: string; password: string; locale?: string }) {
@@ -96,12 +95,12 @@ export async function completeMfaLogin(tx: Executor, secrets: SecretBox, session
   if (!s || !s.mfa_pending) throw badRequest('No sign-in is waiting for a two-factor code');
   await consumeTotp(tx, secrets, s.user_id, s.totp_secret_sealed, code, 401);
   await tx.query(`UPDATE sessions SET mfa_pending = false WHERE id = $1`, [sessionId]);
-  invalidateAuthCache();
+  await invalidateAuthCache(tx);
 }
 
 export async function logout(tx: Executor, sessionId: string) {
   await tx.query(`DELETE FROM sessions WHERE id = $1`, [sessionId]);
-  invalidateAuthCache();
+  await invalidateAuthCache(tx);
 }
 
 function contextFromMembership(userId: string, sessionId: string | null, m: { org_id: string; kind: OrgKind; role: Role; extra_permissions: string[] }) {
@@ -112,24 +111,23 @@ function contextFromMembership(userId: string, sessionId: string | null, m: { or
 
 /** Resolve a session cookie. Returns null when unknown or expired; mfaPending sessions carry no org. */
 export async function resolveSession(db: Executor, token: string): Promise<CachedAuth | null> {
-  const key = 's:' + sha256Hex(token);
-  const hit = authCache.get(key);
-  if (hit && hit.expires > Date.now()) return hit;
-  const s = await db.maybeOne(
-    `SELECT s.id, s.user_id, s.mfa_pending, s.current_org_id, m.role, m.extra_permissions, o.kind
-       FROM sessions s
-       LEFT JOIN memberships m ON m.user_id = s.user_id AND m.org_id = s.current_org_id
-       LEFT JOIN organisations o ON o.id = m.org_id
-      WHERE s.token_hash = $1 AND s.expires_at > now()`,
-    [key.slice(2)],
-  );
-  if (!s) return null;
-  const ctx = s.role
-    ? contextFromMembership(s.user_id, s.id, { org_id: s.current_org_id, kind: s.kind, role: s.role, extra_permissions: s.extra_permissions })
-    : { userId: s.user_id, apiKeyId: null, sessionId: s.id, orgId: '', orgKind: 'buyer' as OrgKind, role: null, permissions: new Set<string>() };
-  const entry = { ctx, mfaPending: s.mfa_pending, expires: Date.now() + AUTH_CACHE_MS };
-  authCache.set(key, entry);
-  return entry;
+  const tokenHash = sha256Hex(token);
+  const entry = await db.cached('auth:s:' + tokenHash, async () => {
+    const s = await db.maybeOne(
+      `SELECT s.id, s.user_id, s.mfa_pending, s.current_org_id, s.expires_at, m.role, m.extra_permissions, o.kind
+         FROM sessions s
+         LEFT JOIN memberships m ON m.user_id = s.user_id AND m.org_id = s.current_org_id
+         LEFT JOIN organisations o ON o.id = m.org_id
+        WHERE s.token_hash = $1 AND s.expires_at > now()`,
+      [tokenHash],
+    );
+    if (!s) return null;
+    const ctx = s.role
+      ? contextFromMembership(s.user_id, s.id, { org_id: s.current_org_id, kind: s.kind, role: s.role, extra_permissions: s.extra_permissions })
+      : { userId: s.user_id, apiKeyId: null, sessionId: s.id, orgId: '', orgKind: 'buyer' as OrgKind, role: null, permissions: new Set<string>() };
+    return { ctx, mfaPending: s.mfa_pending, validUntil: new Date(s.expires_at).getTime() };
+  });
+  return entry && entry.validUntil > Date.now() ? entry : null;
 }
 
 const API_KEY_RE = /^tlk_([0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/;
@@ -138,28 +136,26 @@ const API_KEY_RE = /^tlk_([0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]{43})$/;
 export async function resolveApiKey(db: Executor, bearer: string): Promise<CachedAuth | null> {
   const m = API_KEY_RE.exec(bearer);
   if (!m) return null;
-  const key = 'k:' + bearer;
-  const hit = authCache.get(key);
-  if (hit && hit.expires > Date.now()) return hit;
-  const row = await db.maybeOne(
-    `SELECT k.id, k.org_id, k.secret_hash, k.scopes, o.kind FROM api_keys k JOIN organisations o ON o.id = k.org_id WHERE k.id = $1 AND k.revoked_at IS NULL`,
-    ['key_' + m[1]],
-  );
-  if (!row || !safeEqual(row.secret_hash, sha256Hex(m[2]))) return null;
-  const entry: CachedAuth = {
-    ctx: { userId: null, apiKeyId: row.id, sessionId: null, orgId: row.org_id, orgKind: row.kind, role: null, permissions: new Set(row.scopes) },
-    mfaPending: false,
-    expires: Date.now() + AUTH_CACHE_MS,
-  };
-  authCache.set(key, entry);
-  return entry;
+  // Keyed by the whole credential: a wrong secret never reaches a cached entry.
+  return db.cached('auth:k:' + bearer, async () => {
+    const row = await db.maybeOne(
+      `SELECT k.id, k.org_id, k.secret_hash, k.scopes, o.kind FROM api_keys k JOIN organisations o ON o.id = k.org_id WHERE k.id = $1 AND k.revoked_at IS NULL`,
+      ['key_' + m[1]],
+    );
+    if (!row || !safeEqual(row.secret_hash, sha256Hex(m[2]))) return null;
+    return {
+      ctx: { userId: null, apiKeyId: row.id, sessionId: null, orgId: row.org_id, orgKind: row.kind, role: null, permissions: new Set<string>(row.scopes) },
+      mfaPending: false,
+      validUntil: Infinity,
+    } satisfies CachedAuth;
+  });
 }
 
 export async function switchOrganisation(tx: Executor, userId: string, sessionId: string, orgId: string) {
   const m = await tx.maybeOne(`SELECT 1 FROM memberships WHERE user_id = $1 AND org_id = $2`, [userId, orgId]);
   if (!m) throw notFound('Organisation membership', orgId);
   await tx.query(`UPDATE sessions SET current_org_id = $2 WHERE id = $1`, [sessionId, orgId]);
-  invalidateAuthCache();
+  await invalidateAuthCache(tx);
 }
 
 export async function me(tx: Executor, userId: string, ctx: AuthContext | null) {
@@ -230,18 +226,20 @@ export async function confirmPasswordReset(tx: Executor, token: string, password
   await tx.query(`UPDATE password_resets SET used_at = now() WHERE id = $1`, [r.id]);
   await tx.query(`UPDATE users SET password_hash = $2, updated_at = now() WHERE id = $1`, [r.user_id, await hashPassword(password)]);
   await tx.query(`DELETE FROM sessions WHERE user_id = $1`, [r.user_id]); // sign out everywhere
-  invalidateAuthCache();
+  await invalidateAuthCache(tx);
   await emit(tx, { requestId, userId: r.user_id }, { type: 'identity.password_reset.completed', entityType: 'user', entityId: r.user_id, orgId: null, payload: {} });
 }
 
 // ---------- organisation, members, invitations ----------
+/** The organisation record, through the read cache (read on most console pages); key "org:<id>". */
 export async function getOrganisation(tx: Executor, ctx: AuthContext) {
-  return tx.one(`SELECT id, name, kind, country, created_at FROM organisations WHERE id = $1`, [ctx.orgId]);
+  return tx.cached('org:' + ctx.orgId, () => tx.one(`SELECT id, name, kind, country, created_at FROM organisations WHERE id = $1`, [ctx.orgId]));
 }
 
 export async function updateOrganisation(tx: Executor, ctx: AuthContext, patch: { name?: string; country?: string | null }) {
   const before = await getOrganisation(tx, ctx);
   const after = await tx.one(`UPDATE organisations SET name = COALESCE($2, name), country = COALESCE($3, country), updated_at = now() WHERE id = $1 RETURNING id, name, kind, country, created_at`, [ctx.orgId, patch.name ?? null, patch.country ?? null]);
+  await tx.invalidate('org:' + ctx.orgId);
   await recordAudit(tx, ctx, { action: 'organisation.update', entityType: 'organisation', entityId: ctx.orgId, before, after });
   return after;
 }
@@ -275,7 +273,7 @@ export async function updateMember(tx: Executor, ctx: AuthContext, userId: strin
     `UPDATE memberships SET role = COALESCE($3, role), extra_permissions = COALESCE($4, extra_permissions) WHERE org_id = $1 AND user_id = $2 RETURNING role, extra_permissions`,
     [ctx.orgId, userId, patch.role ?? null, patch.extra_permissions ?? null],
   );
-  invalidateAuthCache();
+  await invalidateAuthCache(tx);
   await recordAudit(tx, ctx, { action: 'member.update', entityType: 'user', entityId: userId, before, after });
   return { user_id: userId, ...after };
 }
@@ -287,7 +285,7 @@ export async function removeMember(tx: Executor, ctx: AuthContext, userId: strin
   if (before.role === 'owner' && (await ownerCount(tx, ctx.orgId)) === 1) throw conflict('An organisation needs at least one owner');
   await tx.query(`DELETE FROM memberships WHERE org_id = $1 AND user_id = $2`, [ctx.orgId, userId]);
   await tx.query(`UPDATE sessions SET current_org_id = NULL WHERE user_id = $1 AND current_org_id = $2`, [userId, ctx.orgId]);
-  invalidateAuthCache();
+  await invalidateAuthCache(tx);
   await recordAudit(tx, ctx, { action: 'member.remove', entityType: 'user', entityId: userId, before, after: null });
 }
 
@@ -321,7 +319,7 @@ export async function acceptInvitation(tx: Executor, userId: string, token: stri
   if (user.email !== inv.email) throw forbidden(`This invitation was sent to ${inv.email}; sign in with that address`);
   await tx.query(`INSERT INTO memberships (org_id, user_id, role) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING`, [inv.org_id, userId, inv.role]);
   await tx.query(`UPDATE invitations SET accepted_at = now() WHERE id = $1`, [inv.id]);
-  invalidateAuthCache();
+  await invalidateAuthCache(tx);
   const org = await tx.one(`SELECT kind FROM organisations WHERE id = $1`, [inv.org_id]);
   const ctx = { requestId, userId, apiKeyId: null, sessionId: null, orgId: inv.org_id, orgKind: org.kind, role: inv.role, permissions: new Set<string>() };
   await recordAudit(tx, ctx, { action: 'invitation.accept', entityType: 'invitation', entityId: inv.id, after: { user_id: userId, role: inv.role } });
@@ -353,7 +351,7 @@ export async function listApiKeys(tx: Executor, ctx: AuthContext) {
 export async function revokeApiKey(tx: Executor, ctx: AuthContext, id: string) {
   const row = await tx.maybeOne(`UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND org_id = $2 AND revoked_at IS NULL RETURNING id, name, revoked_at`, [id, ctx.orgId]);
   if (!row) throw notFound('API key', id);
-  invalidateAuthCache();
+  await invalidateAuthCache(tx);
   await recordAudit(tx, ctx, { action: 'apikey.revoke', entityType: 'api_key', entityId: id, before: { revoked_at: null }, after: { revoked_at: row.revoked_at } });
   await emit(tx, ctx, { type: 'identity.api_key.revoked', entityType: 'api_key', entityId: id, orgId: ctx.orgId, payload: {} });
 }

@@ -3,7 +3,7 @@ import type { AuthContext } from '../../kernel/context.ts';
 import { randomToken, type SecretBox } from '../../kernel/crypto.ts';
 import type { Db, Executor } from '../../kernel/db.ts';
 import { notFound } from '../../kernel/errors.ts';
-import type { StoredEvent } from '../../kernel/events.ts';
+import { emit, type StoredEvent } from '../../kernel/events.ts';
 import { newId } from '../../kernel/ids.ts';
 import { enqueue, type Job } from '../../kernel/jobs.ts';
 import { signWebhook } from './signature.ts';
@@ -11,15 +11,20 @@ import { signWebhook } from './signature.ts';
 const DELIVERY_ATTEMPTS = 8; // 2 s … ~4 min of backoff, then "failed" (redeliver by hand)
 const publicEndpoint = (r: any) => ({ id: r.id, url: r.url, description: r.description, event_types: r.event_types, active: r.active, created_at: r.created_at });
 
+/**
+ * Write-only: every value of the new row is known here, so the insert is deferred with the audit row
+ * and the event, and the whole use-case travels with COMMIT in one round trip.
+ */
 export async function createEndpoint(tx: Executor, ctx: AuthContext, secrets: SecretBox, input: { url: string; description?: string; event_types: string[] }) {
-  const id = newId('whe');
   const secret = 'whsec_' + randomToken(24);
-  const row = await tx.one(
-    `INSERT INTO webhook_endpoints (id, org_id, url, description, event_types, secret_sealed) VALUES ($1,$2,$3,$4,$5,$6) RETURNING *`,
-    [id, ctx.orgId, input.url, input.description ?? null, input.event_types, secrets.seal(secret)],
+  const row = { id: newId('whe'), url: input.url, description: input.description ?? null, event_types: input.event_types, active: true, created_at: new Date() };
+  await tx.defer(
+    `INSERT INTO webhook_endpoints (id, org_id, url, description, event_types, secret_sealed, active, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8)`,
+    [row.id, ctx.orgId, row.url, row.description, row.event_types, secrets.seal(secret), row.active, row.created_at],
   );
-  await recordAudit(tx, ctx, { action: 'webhook.create', entityType: 'webhook_endpoint', entityId: id, after: publicEndpoint(row) });
-  return { ...publicEndpoint(row), secret }; // shown once
+  await recordAudit(tx, ctx, { action: 'webhook.create', entityType: 'webhook_endpoint', entityId: row.id, after: row });
+  await emit(tx, ctx, { type: 'webhooks.endpoint.created', entityType: 'webhook_endpoint', entityId: row.id, orgId: ctx.orgId, payload: { url: row.url, event_types: row.event_types } });
+  return { ...row, secret }; // shown once
 }
 
 async function getOwned(tx: Executor, ctx: AuthContext, id: string) {
