@@ -228,4 +228,48 @@ BEGIN
 END $fn$;
 `,
   },
+  {
+    // One line (a hot SKU, a one-line order, a split part): the same outcome as inv_reserve_lines
+    // with a smaller plan — pick, one conditional UPDATE (it takes the row lock only when the row
+    // fits on the snapshot, and re-checks on the newest row), then the movement and reservation.
+    // About a third cheaper than the many-line statement for one line on PGlite and PostgreSQL.
+    id: 'inventory_003_reserve_one_line',
+    sql: `
+CREATE FUNCTION inv_reserve_one(p_org text, p_sku text, p_asked text, p_qty int, p_id text, p_order text, p_actor_org text, p_actor_user text, p_request text)
+RETURNS TABLE (sku text, asked text, warehouse_id text, qty int, id text, consumed int, released int, status text, created_at timestamptz,
+               on_hand int, level_reserved int, in_transit int, safety int, was_locked boolean, fits boolean, anywhere int)
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $fn$
+#variable_conflict use_column
+DECLARE
+  v_wh text;
+  v_on_hand int;
+  v_reserved int;
+  v_in_transit int;
+  v_safety int;
+BEGIN
+  v_wh := COALESCE(p_asked, (
+    SELECT s.warehouse_id FROM inv_stock s JOIN inv_warehouses h ON h.id = s.warehouse_id AND h.active
+     WHERE s.org_id = p_org AND s.sku = p_sku AND s.on_hand - s.reserved >= p_qty
+     ORDER BY s.on_hand - s.reserved DESC, s.warehouse_id LIMIT 1));
+  IF v_wh IS NULL THEN
+    RETURN QUERY SELECT p_sku, p_asked, NULL::text, p_qty, NULL::text, NULL::int, NULL::int, NULL::text, NULL::timestamptz, NULL::int, NULL::int, NULL::int, NULL::int, false, false,
+      (SELECT COALESCE(sum(s.on_hand - s.reserved), 0)::int FROM inv_stock s JOIN inv_warehouses h ON h.id = s.warehouse_id AND h.active
+        WHERE s.org_id = p_org AND s.sku = p_sku AND s.on_hand - s.reserved > 0);
+    RETURN;
+  END IF;
+  UPDATE inv_stock s SET reserved = s.reserved + p_qty, updated_at = now()
+   WHERE s.org_id = p_org AND s.sku = p_sku AND s.warehouse_id = v_wh AND s.on_hand - s.reserved >= p_qty
+  RETURNING s.on_hand, s.reserved, s.in_transit, s.safety INTO v_on_hand, v_reserved, v_in_transit, v_safety;
+  IF NOT FOUND THEN
+    RETURN QUERY SELECT p_sku, p_asked, v_wh, p_qty, NULL::text, NULL::int, NULL::int, NULL::text, NULL::timestamptz, NULL::int, NULL::int, NULL::int, NULL::int, true, false, NULL::int;
+    RETURN;
+  END IF;
+  INSERT INTO inv_movements (org_id, sku, warehouse_id, kind, d_reserved, reference_type, reference_id, actor_org_id, actor_user_id, request_id)
+  VALUES (p_org, p_sku, v_wh, 'reservation', p_qty, 'order', p_order, p_actor_org, p_actor_user, p_request);
+  RETURN QUERY
+  INSERT INTO inv_reservations AS r (id, org_id, order_id, sku, warehouse_id, qty) VALUES (p_id, p_org, p_order, p_sku, v_wh, p_qty)
+  RETURNING r.sku, p_asked, r.warehouse_id, r.qty, r.id, r.consumed, r.released, r.status, r.created_at, v_on_hand, v_reserved, v_in_transit, v_safety, true, true, NULL::int;
+END $fn$;
+`,
+  },
 ];

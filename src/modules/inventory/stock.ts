@@ -220,7 +220,7 @@ type OneStatementOutcome = { reserved: ReservedLine[] } | { reserved?: undefined
 
 /**
  * Reserve all lines (merged and sorted by mergeLines) in ONE statement, all or nothing — the SQL
- * function inv_reserve_lines (schema.ts, inventory_002):
+ * function inv_reserve_lines (schema.ts, inventory_002; inv_reserve_one for a single line):
  *  1. pick a warehouse for lines without one: the active one with the most available stock, if
  *     it covers the line (as planReservation);
  *  2. lock the chosen stock rows that have the line's quantity available, in (SKU, warehouse)
@@ -237,10 +237,10 @@ type OneStatementOutcome = { reserved: ReservedLine[] } | { reserved?: undefined
  */
 async function reserveInOneStatement(tx: Executor, actor: Actor, orderId: string, lines: ReserveLine[]): Promise<OneStatementOutcome> {
   const ids = lines.map(() => newId('rsv')); // ascending in line (= lock) order
-  const rows = await tx.query(
-    `SELECT * FROM inv_reserve_lines($1, $2, $3, $4, $5, $6, $7, $8, $9)`, // schema.ts, inventory_002
-    [actor.orgId, lines.map((l) => l.sku), lines.map((l) => l.warehouseId ?? null), lines.map((l) => l.qty), ids, orderId, actor.orgId, actor.userId, actor.requestId],
-  );
+  // schema.ts: inv_reserve_lines (inventory_002), and for one line the same with a smaller plan (inventory_003)
+  const rows = lines.length === 1
+    ? await tx.query(`SELECT * FROM inv_reserve_one($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [actor.orgId, lines[0].sku, lines[0].warehouseId ?? null, lines[0].qty, ids[0], orderId, actor.orgId, actor.userId, actor.requestId])
+    : await tx.query(`SELECT * FROM inv_reserve_lines($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [actor.orgId, lines.map((l) => l.sku), lines.map((l) => l.warehouseId ?? null), lines.map((l) => l.qty), ids, orderId, actor.orgId, actor.userId, actor.requestId]);
   if (rows.length !== lines.length) throw new Error(`reservation of ${orderId}: one row per line expected`);
   const reserved = rows.filter((r) => r.id);
   if (reserved.length === lines.length) {
