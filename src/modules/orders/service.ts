@@ -390,7 +390,7 @@ export async function intake(tx: Executor, ctx: AuthContext, input: ChannelOrder
        SELECT l.id, o.org_id, o.id, l.line_no, l.ext, l.sku, l.title, l.qty, l.unit_price, l.line_total, l.currency, l.tax_lines::jsonb, 0
          FROM o, unnest($32::text[], $33::int[], $34::text[], $35::text[], $36::text[], $37::int[], $38::bigint[], $39::bigint[], $40::text[], $41::text[])
               AS l(id, line_no, ext, sku, title, qty, unit_price, line_total, currency, tax_lines)
-       RETURNING *
+       RETURNING line_no, tax_lines
      ), t AS (
        INSERT INTO order_timeline (org_id, order_id, kind, from_state, to_state, detail, actor_org_id, actor_user_id, request_id)
        SELECT o.org_id, o.id, t.kind, t.from_state, t.to_state, t.detail::jsonb, $46, $47, $48
@@ -398,7 +398,7 @@ export async function intake(tx: Executor, ctx: AuthContext, input: ChannelOrder
         ORDER BY t.n
        RETURNING seq, kind
      )
-     SELECT o.*, (SELECT json_agg(l ORDER BY l.line_no) FROM l) AS inserted_lines, (SELECT max(seq) FROM t WHERE kind = 'state') AS state_seq FROM o`,
+     SELECT o.*, (SELECT jsonb_agg(l.tax_lines ORDER BY l.line_no) FROM l) AS stored_tax_lines, (SELECT max(seq) FROM t WHERE kind = 'state') AS state_seq FROM o`,
     [id, ctx.orgId, input.channel, externalId, input.externalNumber || externalId, opts.connectionId ?? null, first?.to ?? 'draft', first?.heldFrom ?? null, first?.holdReason ?? null,
       first && first.holdDetail !== null ? JSON.stringify(first.holdDetail) : null, first && first.marketCheck !== undefined ? JSON.stringify(first.marketCheck) : null,
       JSON.stringify(buyer), buyerKey(buyer, shipTo), shipTo ? JSON.stringify(shipTo) : null, shipTo?.country ?? null,
@@ -412,7 +412,9 @@ export async function intake(tx: Executor, ctx: AuthContext, input: ChannelOrder
     const existing = await tx.one(`SELECT * FROM orders WHERE org_id = $1 AND channel = $2 AND external_id = $3 FOR UPDATE`, [ctx.orgId, input.channel, externalId]);
     return applyChannelUpdate(tx, ctx, existing, { ...input, shipTo });
   }
-  const { inserted_lines: storedLines, state_seq: stateSeq, ...order } = inserted[0];
+  const { stored_tax_lines: storedTaxLines, state_seq: stateSeq, ...order } = inserted[0];
+  // the lines as stored: every column is what was sent, except tax lines, which jsonb normalises
+  const storedLines = lines.map((l, i) => ({ ...l, tax_lines: storedTaxLines[i] }));
   await recordAudit(tx, ctx, { action: 'order.create', entityType: 'order', entityId: order.id, after: { channel: input.channel, external_id: externalId, total: input.totals.total, currency: input.currency } });
   await emit(tx, ctx, { type: 'orders.order.created', entityType: 'order', entityId: order.id, orgId: order.org_id, payload: { order_id: order.id, channel: input.channel, external_id: externalId, total: input.totals.total, currency: input.currency, lines: lines.map((l) => ({ sku: l.sku, qty: l.qty })) } });
 
