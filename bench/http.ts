@@ -2,7 +2,10 @@
  * bench/http — drives the running server over loopback for a fixed time (autocannon) and reports
  * requests/s and p50/p99 latency for:
  *   bare    GET /healthz                           (no auth, no database)
- *   read    GET /v1/organisation                   (API key auth, tenant-scoped read of one record)
+ *   read    GET /v1/organisation                   (API key auth, tenant-scoped read of one record; the
+ *                                                   organisation is a hot record served by the kernel's
+ *                                                   coherent read cache, see src/kernel/read-cache.ts)
+ *   read_db GET /v1/webhooks/:id                   (the same, for a record read from the database each time)
  *   create  POST /v1/webhooks with Idempotency-Key (auth, validation, transaction, audit, outbox, idempotency row)
  * each as a ratio to the bare route, on PGlite and on PostgreSQL. The server runs as a child
  * process so the load generator does not share its event loop.
@@ -72,13 +75,15 @@ async function measure(label: string, env: Record<string, string>) {
     const auth = { authorization: `Bearer ${key}` };
     const bare = await run({ url: base + '/healthz' });
     const read = await run({ url: base + '/v1/organisation', headers: auth });
+    const hook = (await json(base, '/v1/webhooks', { url: 'https://example.com/read', event_types: ['bench.none'] }, auth)).body.id;
+    const readDb = await run({ url: base + '/v1/webhooks/' + hook, headers: auth });
     let n = 0;
     const body = JSON.stringify({ url: 'https://example.com/hook', event_types: ['bench.none'] });
     const create = await run({
       url: base + '/v1/webhooks', method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body,
       requests: [{ setupRequest: (req: any) => ({ ...req, headers: { ...req.headers, 'idempotency-key': `bench-${process.pid}-${n++}` } }) }],
     });
-    return { label, bare, read, create };
+    return { label, bare, read, read_db: readDb, create };
   } finally {
     // wait for the server to close its pool before the scratch database is dropped
     const exited = new Promise((r) => child.once('exit', r));
@@ -110,7 +115,7 @@ console.log(`\nbench/http — ${seconds} s per route, ${connections} connections
 console.log('database  route    req/s     p50 ms  p99 ms  ratio-to-bare  non-2xx');
 const out: Record<string, unknown> = { bench: 'http', seconds, connections };
 for (const r of results) {
-  for (const [name, f] of [['bare', r.bare], ['read', r.read], ['create', r.create]] as const) {
+  for (const [name, f] of [['bare', r.bare], ['read', r.read], ['read_db', r.read_db], ['create', r.create]] as const) {
     const ratio = f.rps / r.bare.rps;
     console.log(`${r.label.padEnd(9)} ${name.padEnd(7)} ${String(f.rps).padStart(7)} ${String(f.p50).padStart(8)} ${String(f.p99).padStart(7)} ${ratio.toFixed(3).padStart(14)} ${String(f.non2xx + f.errors).padStart(8)}`);
     out[`${r.label}_${name}_rps`] = f.rps;
@@ -120,5 +125,5 @@ for (const r of results) {
     out[`${r.label}_${name}_failed`] = f.non2xx + f.errors;
   }
 }
-console.log('\ngoals: read ≥ 0.30 of bare, create ≥ 0.10 of bare');
+console.log('\ngoals: read ≥ 0.30 of bare, create ≥ 0.10 of bare (read_db is reported, not a goal)');
 console.log(JSON.stringify(out));

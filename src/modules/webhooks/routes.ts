@@ -16,6 +16,11 @@ export const webhookRoutes: RouteDef[] = [
     handler: ({ tx, ctx, body, services }) => svc.createEndpoint(tx, ctx, services.secrets, body),
   }),
   defineRoute({
+    method: 'GET', url: '/v1/webhooks/:id', summary: 'One webhook endpoint', tags: ['webhooks'], auth: 'webhooks:read',
+    params: z.strictObject({ id: idParam('whe') }),
+    handler: ({ tx, ctx, params }) => svc.getEndpoint(tx, ctx, params.id),
+  }),
+  defineRoute({
     method: 'PATCH', url: '/v1/webhooks/:id', summary: 'Change an endpoint', tags: ['webhooks'], auth: 'webhooks:admin',
     params: z.strictObject({ id: idParam('whe') }),
     body: z.strictObject({ url: url.optional(), description: z.string().max(500).optional(), event_types: eventTypes.optional(), active: z.boolean().optional() }),

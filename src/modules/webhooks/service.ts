@@ -33,6 +33,10 @@ async function getOwned(tx: Executor, ctx: AuthContext, id: string) {
   return row;
 }
 
+export async function getEndpoint(tx: Executor, ctx: AuthContext, id: string) {
+  return publicEndpoint(await getOwned(tx, ctx, id));
+}
+
 export async function listEndpoints(tx: Executor, ctx: AuthContext) {
   return (await tx.query(`SELECT * FROM webhook_endpoints WHERE org_id = $1 ORDER BY created_at DESC`, [ctx.orgId])).map(publicEndpoint);
 }
@@ -92,8 +96,8 @@ export async function fanOut(tx: Executor, e: StoredEvent) {
   const orgs = [e.orgId, ...(e.audience ?? [])].filter(Boolean);
   if (orgs.length === 0) return;
   const endpoints = await tx.query(
-    `SELECT id, org_id FROM webhook_endpoints WHERE active AND org_id = ANY($1) AND ($2 = ANY(event_types) OR '*' = ANY(event_types) OR $3 = ANY(event_types))`,
-    [orgs, e.type, e.type.split('.')[0] + '.*'],
+    `SELECT id, org_id FROM webhook_endpoints WHERE active AND org_id = ANY($1) AND event_types && $2::text[]`,
+    [orgs, [e.type, '*', e.type.split('.')[0] + '.*']],
   );
   for (const ep of endpoints) {
     const id = newId('whd');
