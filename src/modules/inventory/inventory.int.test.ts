@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dbLabel, newParty, testRuntime, type Party, type TestRuntime } from '../../../test/helpers.ts';
+import { dbLabel, newParty, onPostgres, testRuntime, type Party, type TestRuntime } from '../../../test/helpers.ts';
 import { systemContext } from '../../kernel/context.ts';
 import { inventoryCli } from './cli.ts';
 import { checkInventory, consume, planReservation, release, reserve, reserveAsPlanned, stockFor, StockShortage, type ReserveLine } from './stock.ts';
@@ -150,6 +150,35 @@ describe(`inventory (${dbLabel})`, () => {
     });
     expect(await level(seller, 'ONE-B', ewr)).toMatchObject({ on_hand: 2, reserved: 1 });
     expect((await rt.db.one(`SELECT count(*)::int AS n FROM inv_reservations WHERE order_id = 'ord_ONE_LATE'`)).n).toBe(0);
+    expect((await checkInventory(rt.db)).ok).toBe(true);
+  });
+
+  it.skipIf(!onPostgres)('lock order: stock rows are locked in (SKU, warehouse) order whatever the order of the lines (no deadlocks between orders)', async () => {
+    const ctx = systemContext(seller.orgId, 'seller');
+    for (const sku of ['LOCK-A', 'LOCK-B']) await ok(warehouseOrg, 'POST', '/v1/inventory/adjustments', { warehouse_id: dus, seller_org_id: seller.orgId, sku, kind: 'receipt', qty: 10, reason: 'test stock' });
+    const hold = () => { let open!: () => void; return { gate: new Promise<void>((r) => (open = r)), open: () => open() }; };
+    const waiting = async (n: number) => {
+      for (let i = 0; i < 500; i++) {
+        if ((await rt.db.one(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).n >= n) return true;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return false;
+    };
+    // a first order holds LOCK-B
+    const first = hold();
+    let firstIn!: () => void;
+    const firstLocked = new Promise<void>((r) => (firstIn = r));
+    const t1 = rt.db.transaction(async (tx) => { await reserve(tx, ctx, { orderId: 'ord_LOCK1', lines: [{ sku: 'LOCK-B', qty: 1, warehouseId: dus }] }); firstIn(); await first.gate; });
+    await firstLocked;
+    // a second order lists LOCK-B before LOCK-A: it takes LOCK-A first, then waits for LOCK-B
+    const t2 = rt.db.transaction((tx) => reserve(tx, ctx, { orderId: 'ord_LOCK2', lines: [{ sku: 'LOCK-B', qty: 1, warehouseId: dus }, { sku: 'LOCK-A', qty: 1, warehouseId: dus }] }));
+    expect(await waiting(1)).toBe(true);
+    const aLocked = await rt.db.transaction((tx) => tx.query(`SELECT 1 FROM inv_stock WHERE org_id = $1 AND sku = 'LOCK-A' AND warehouse_id = $2 FOR UPDATE NOWAIT`, [seller.orgId, dus])).then(() => false, (e) => e.code === '55P03');
+    expect(aLocked).toBe(true);
+    first.open();
+    await Promise.all([t1, t2]);
+    expect(await level(seller, 'LOCK-A', dus)).toMatchObject({ reserved: 1 });
+    expect(await level(seller, 'LOCK-B', dus)).toMatchObject({ reserved: 2 });
     expect((await checkInventory(rt.db)).ok).toBe(true);
   });
 
