@@ -4,7 +4,7 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_CHANNEL, ReadCache } from './read-cache.ts';
-import { inlineParams } from './sql-inline.ts';
+import { inlineParams, toText } from './sql-inline.ts';
 
 /**
  * One database interface over the embedded PGlite and a PostgreSQL server. The same SQL runs on
@@ -95,33 +95,32 @@ class TransactionAborted extends Error {
   constructor() { super('The transaction was aborted by an earlier error and has been rolled back'); }
 }
 
-/**
- * One open transaction, whatever the backend: `send` is one round trip of simple-protocol text and
- * returns each statement's rows; `sendParams` one statement with real parameters (PostgreSQL).
- */
+type Result = { rows: any[]; command?: string };
+
+/** How a transaction talks to its connection; each call is one round trip. */
+interface Wire {
+  /** Simple-protocol text (several statements allowed); each statement's result. */
+  simple(text: string): Promise<Result[]>;
+  /** One statement with its parameters, preceded in the same round trip by simple-protocol text `before`. */
+  statement(sql: string, params: unknown[] | undefined, before?: string): Promise<Result[]>;
+}
+
+/** One open transaction, whatever the backend. */
 class Transaction {
   private begun = false;
   private failed: unknown = null;
   private readonly deferred: string[] = [];
   private readonly evictions: string[] = [];
 
-  constructor(
-    private readonly send: (text: string) => Promise<{ rows: any[]; command?: string }[]>,
-    private readonly sendParams: ((sql: string, params?: unknown[]) => Promise<any[]>) | null,
-    private readonly cache: ReadCache,
-    private readonly notify: boolean,
-    private readonly opts: TransactionOptions = {},
-  ) {}
+  constructor(private readonly wire: Wire, private readonly cache: ReadCache, private readonly notify: boolean, private readonly opts: TransactionOptions = {}) {}
 
   private async run(sql: string, params?: unknown[]): Promise<any[]> {
     if (this.failed) throw this.failed;
-    if (this.begun && this.sendParams) return this.sendParams(sql, params);
-    const statement = inlineParams(sql, params);
-    if (this.begun) return lastRows(await this.send(statement));
+    if (this.begun) return lastRows(await this.wire.statement(sql, params));
     this.begun = true;
     const first = this.opts.first;
-    if (!first) return lastRows(await this.send(`BEGIN;\n${statement}`));
-    const results = await this.send(`BEGIN;\n${inlineParams(first.sql, first.params)};\n${statement}`);
+    if (!first) return lastRows(await this.wire.statement(sql, params, 'BEGIN'));
+    const results = await this.wire.statement(sql, params, `BEGIN;\n${inlineParams(first.sql, first.params)}`);
     try {
       first.check(results[1].rows);
     } catch (err) {
@@ -131,12 +130,19 @@ class Transaction {
     return lastRows(results);
   }
 
+  private async runText(text: string) {
+    if (this.failed) throw this.failed;
+    const begin = !this.begun;
+    this.begun = true;
+    await this.wire.simple(begin ? `BEGIN;\n${text}` : text);
+  }
+
   readonly executor: Executor = {
     inTransaction: true,
     query: ((sql: string, params?: unknown[]) => this.run(sql, params)) as Executor['query'],
     one: async (sql, params) => exactlyOne(await this.run(sql, params), sql),
     maybeOne: async (sql, params) => (await this.run(sql, params))[0],
-    exec: async (sql) => { await this.run(sql); },
+    exec: (sql) => this.runText(sql),
     defer: async (sql, params) => { this.deferred.push(inlineParams(sql, params)); },
     cached: (_key, load) => load(),
     invalidate: async (...keys) => {
@@ -160,7 +166,7 @@ class Transaction {
     const first = this.begun ? undefined : this.opts.first;
     const message = this.begun ? text : first ? `BEGIN;\n${inlineParams(first.sql, first.params)};\n${text}` : `BEGIN;\n${text}`;
     this.begun = true; // before sending: if a statement fails, the open transaction must be rolled back
-    const results = await this.send(message);
+    const results = await this.wire.simple(message);
     // COMMIT of a transaction that an earlier (caught) error aborted answers ROLLBACK, not an error.
     if (results[results.length - 1]?.command === 'ROLLBACK') throw new TransactionAborted();
     for (const k of this.evictions) this.cache.evict(k);
@@ -168,7 +174,7 @@ class Transaction {
   }
 
   async rollback() {
-    if (this.begun) await this.send('ROLLBACK').catch(() => {});
+    if (this.begun) await this.wire.simple('ROLLBACK').catch(() => {});
   }
 }
 
@@ -189,44 +195,88 @@ const SYNC = protocol.serialize.sync();
 export async function openPglite(dataDir?: string, template?: Blob): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const lite = await PGlite.create(dataDir ? join(dataDir, 'pgdata') : undefined, { extensions: { pg_trgm }, ...(template ? { loadDataDir: template } : {}) });
+  const send = async (...parts: Uint8Array[]) => {
+    const message = new Uint8Array(parts.reduce((n, p) => n + p.length, SYNC.length));
+    let at = 0;
+    for (const p of parts) { message.set(p, at); at += p.length; }
+    message.set(SYNC, at);
+    const { messages } = await lite.execProtocol(message, { syncToFs: false });
+    return parse.parseResults(messages, lite.parsers) as Result[];
+  };
+  // Statements with parameters are prepared once under a name and then only bound and executed:
+  // PostgreSQL keeps their plans, and planning costs more than running a lookup by key.
+  const prepared = new Map<string, string>();
+  let preparedCount = 0;
+  const prepare = async (sql: string) => {
+    let name = prepared.get(sql);
+    if (name === undefined) {
+      if (prepared.size >= MAX_PREPARED) return null;
+      name = 's' + ++preparedCount;
+      await send(protocol.serialize.parse({ name, text: sql, types: [] }));
+      prepared.set(sql, name);
+    }
+    return name;
+  };
+  // A table changed shape under a prepared "SELECT *" (tests, migrations): prepare it afresh under a
+  // new name — at once outside a transaction; inside one the error has aborted it, so the
+  // transaction is run again.
+  const statementNow = async (sql: string, params: unknown[] | undefined, before: string | undefined, inTransaction: boolean): Promise<Result[]> => {
+    try {
+      return await executePrepared(sql, params, before);
+    } catch (err: any) {
+      if (err?.code !== '0A000' || !prepared.has(sql)) throw err;
+      const stale = prepared.get(sql);
+      prepared.delete(sql);
+      if (inTransaction) throw err;
+      await send(protocol.serialize.query(`DEALLOCATE ${stale}`)).catch(() => undefined);
+      return executePrepared(sql, params, before);
+    }
+  };
+  const executePrepared = async (sql: string, params: unknown[] | undefined, before?: string): Promise<Result[]> => {
+    const name = await prepare(sql);
+    if (name === null) return send(protocol.serialize.query(before ? `${before};\n${inlineParams(sql, params)}` : inlineParams(sql, params)));
+    const values = (params ?? []).map((v) => (v === null || v === undefined ? null : toText(v)));
+    const execute = [protocol.serialize.bind({ statement: name, values }), protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({})];
+    return before ? send(protocol.serialize.query(before), ...execute) : send(...execute);
+  };
   // One exchange at a time, in call order: a transaction holds PGlite's locks, so statements a
   // use-case starts concurrently (Promise.all) would otherwise overlap inside execProtocol.
   let tail: Promise<unknown> = Promise.resolve();
-  const exchange = async (sql: string) => {
-    const message = protocol.serialize.query(sql);
-    const both = new Uint8Array(message.length + SYNC.length);
-    both.set(message);
-    both.set(SYNC, message.length);
-    const { messages } = await lite.execProtocol(both, { syncToFs: false });
-    return parse.parseResults(messages, lite.parsers) as { rows: any[]; command?: string }[];
-  };
-  const simple = (sql: string) => {
-    const next = tail.then(() => exchange(sql));
+  const serial = <T>(fn: () => Promise<T>) => {
+    const next = tail.then(fn);
     tail = next.catch(() => undefined);
     return next;
   };
+  const simple = (text: string) => serial(() => send(protocol.serialize.query(text)));
+  const txWire: Wire = { simple, statement: (sql, params, before) => serial(() => statementNow(sql, params, before, true)) };
   const exclusive = <T>(fn: () => Promise<T>) => lite._runExclusiveTransaction(() => lite._runExclusiveQuery(fn));
   const cache = new ReadCache();
   return {
-    ...direct(async (sql, params) => lastRows(await exclusive(() => simple(inlineParams(sql, params)))), async (sql) => { await exclusive(() => simple(sql)); }, cache, false),
+    ...direct(async (sql, params) => lastRows(await exclusive(() => serial(() => statementNow(sql, params, undefined, false)))), async (sql) => { await exclusive(() => simple(sql)); }, cache, false),
     kind: 'pglite',
     transaction: (fn, opts) =>
       exclusive(async () => {
-        const tx = new Transaction(simple, null, cache, false, opts);
-        try {
-          const result = await fn(tx.executor);
-          await tx.commit();
-          return result;
-        } catch (err) {
-          await tx.rollback();
-          throw err;
+        for (let attempt = 1; ; attempt++) {
+          const tx = new Transaction(txWire, cache, false, opts);
+          try {
+            const result = await fn(tx.executor);
+            await tx.commit();
+            return result;
+          } catch (err: any) {
+            await tx.rollback();
+            if (err?.code === '0A000' && attempt < 3) continue;
+            throw err;
+          }
         }
       }),
     close: () => lite.close(),
   };
 }
 
-const RETRYABLE = new Set(['40001', '40P01']); // serialization failure, deadlock
+/** Distinct statement texts prepared per connection; beyond this (generated SQL), statements are sent inlined. */
+const MAX_PREPARED = 2000;
+
+const RETRYABLE = new Set(['40001', '40P01', '0A000']); // serialization failure, deadlock, prepared plan changed result type
 
 /**
  * PostgreSQL through a node-postgres pool. BEGIN travels with a transaction's first statement and
@@ -239,18 +289,45 @@ export async function openPostgres(url: string, max = Number(process.env.DATABAS
   pool.on('error', () => {}); // idle client errors surface on next use
   const cache = new ReadCache();
   const listener = cacheListener(url, cache);
-  const run = async (sql: string, params?: unknown[]) => (await pool.query(sql, params as any[])).rows;
+  // Statements are prepared under a name per connection (node-postgres does it on first use), so the
+  // server plans each statement text once per connection instead of on every execution.
+  const names = new Map<string, string>();
+  let named = 0;
+  const config = (sql: string, params?: unknown[]): pg.QueryConfig => {
+    let name = names.get(sql);
+    if (name === undefined && names.size < MAX_PREPARED) names.set(sql, (name = 'tl' + ++named));
+    return { text: sql, values: params as any[], name };
+  };
+  // A table changed shape under a prepared "SELECT *" (tests, migrations): prepare it afresh under a new name.
+  // In a transaction the error has aborted it: the transaction is run again (RETRYABLE).
+  const withReplan = async (sql: string, params: unknown[] | undefined, exec: (c: pg.QueryConfig) => Promise<pg.QueryResult>, inTransaction = false) => {
+    try {
+      return await exec(config(sql, params));
+    } catch (err: any) {
+      if (err?.code !== '0A000' || !names.has(sql)) throw err;
+      names.delete(sql);
+      if (inTransaction) throw err;
+      return exec(config(sql, params));
+    }
+  };
+  const run = async (sql: string, params?: unknown[]) => (await withReplan(sql, params, (c) => pool.query(c))).rows;
   return {
     ...direct(run, async (sql) => { await pool.query(sql); }, cache, true),
     kind: 'postgres',
     async transaction(fn, opts) {
       for (let attempt = 1; ; attempt++) {
         const client = await pool.connect();
-        const send = async (text: string) => {
+        const simple = async (text: string) => {
           const r = (await client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
           return Array.isArray(r) ? r : [r];
         };
-        const tx = new Transaction(send, async (sql, params) => (await client.query(sql, params as any[])).rows, cache, true, opts);
+        // node-postgres cannot put a statement with parameters behind other text in one round trip,
+        // so the first statement of a transaction travels inlined behind BEGIN.
+        const wire: Wire = {
+          simple,
+          statement: async (sql, params, before) => (before ? simple(`${before};\n${inlineParams(sql, params)}`) : [await withReplan(sql, params, (c) => client.query(c), true)]),
+        };
+        const tx = new Transaction(wire, cache, true, opts);
         try {
           const result = await fn(tx.executor);
           await tx.commit();

@@ -100,7 +100,7 @@ function arrayLiteral(values: unknown[]): string {
 }
 
 /** A parameter as node-postgres would send it, as text (null for SQL NULL). */
-function toText(v: unknown): string {
+export function toText(v: unknown): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';

@@ -58,4 +58,15 @@ describe(`transactions with combined round trips (${dbLabel})`, () => {
     expect(await ids()).toEqual([1, 10, 11, 12, 13]);
     expect((await db.one(`SELECT v FROM tx_probe WHERE id = 12`)).v).toBe("it's #12");
   });
+
+  it('a prepared statement survives its table changing shape', async () => {
+    await db.exec(`CREATE TABLE tx_shape (id int PRIMARY KEY)`);
+    await db.query(`INSERT INTO tx_shape VALUES ($1)`, [1]);
+    const read = () => db.query(`SELECT * FROM tx_shape WHERE id = $1`, [1]);
+    for (let i = 0; i < 6; i++) await read(); // past the point where PostgreSQL caches a generic plan
+    await db.exec(`ALTER TABLE tx_shape ADD COLUMN note text DEFAULT 'n'`);
+    expect(await read()).toEqual([{ id: 1, note: 'n' }]);
+    await db.exec(`ALTER TABLE tx_shape ADD COLUMN more int DEFAULT 2`);
+    expect(await db.transaction((tx) => tx.query(`SELECT * FROM tx_shape WHERE id = $1`, [1]))).toEqual([{ id: 1, note: 'n', more: 2 }]);
+  });
 });
