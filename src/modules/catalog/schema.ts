@@ -102,4 +102,10 @@ CREATE TABLE catalog_classifications (
 );
 `,
   },
+  {
+    // SKU codes are matched case-insensitively (order intake, CSV import, uniqueness checks):
+    // without this index each lookup scanned the organisation's SKUs.
+    id: 'catalog_002_sku_code_lower',
+    sql: `CREATE INDEX catalog_skus_org_code_lower ON catalog_skus (org_id, lower(code));`,
+  },
 ];
