@@ -149,6 +149,22 @@ describe(`API conventions, events, jobs and webhooks (${dbLabel})`, () => {
       await rt.events.drain();
       expect(got).toEqual([1]);
     });
+    it('a subscriber whose types were not among the new events is moved past them without a handler call, and still gets the next match', async () => {
+      const got: string[] = [];
+      rt.events.subscribe({ name: 'test.picky', types: ['picky.wanted'], async handle(_tx, e) { got.push(e.entityId); } });
+      await rt.events.drain();
+      const cursorOf = async () => (await rt.db.one(`SELECT event_id FROM outbox_cursors WHERE subscriber = 'test.picky'`)).event_id as number;
+      const before = await cursorOf();
+      for (let n = 0; n < 5; n++) await rt.db.transaction((tx) => emit(tx, null, { type: 'picky.other', entityType: 'p', entityId: `other_${n}`, orgId: a.orgId, payload: {} }));
+      await rt.events.drain();
+      const { m } = await rt.db.one(`SELECT max(id)::bigint AS m FROM outbox`);
+      expect(got).toEqual([]);
+      expect(await cursorOf()).toBe(m); // advanced past the five it does not take
+      expect(m).toBeGreaterThan(before);
+      await rt.db.transaction((tx) => emit(tx, null, { type: 'picky.wanted', entityType: 'p', entityId: 'wanted_1', orgId: a.orgId, payload: {} }));
+      await rt.events.drain();
+      expect(got).toEqual(['wanted_1']);
+    });
   });
 
   describe('jobs', () => {
@@ -188,6 +204,28 @@ describe(`API conventions, events, jobs and webhooks (${dbLabel})`, () => {
       url = `http://127.0.0.1:${(server.address() as any).port}/hook`;
     });
     afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+    it('fans an event out to exactly the endpoints subscribed to its type (exact, prefix, "*"), following changes', async () => {
+      const make = async (types: string[]) => (await rt.app.inject({ method: 'POST', url: '/v1/webhooks', headers: a.headers, payload: { url, event_types: types } })).json().id as string;
+      const exact = await make(['fan.thing.made']);
+      const prefix = await make(['fan.*']);
+      const all = await make(['*']);
+      const other = await make(['elsewhere.*']);
+      const deliveredTo = async (type: string) => {
+        const entityId = 'fan_' + Math.random().toString(36).slice(2);
+        await rt.db.transaction((tx) => emit(tx, null, { type, entityType: 'fan', entityId, orgId: a.orgId, payload: {} }));
+        await rt.events.drain();
+        const rows = await rt.db.query(`SELECT endpoint_id FROM webhook_deliveries WHERE body LIKE $1`, [`%${entityId}%`]);
+        return rows.map((r) => r.endpoint_id).filter((id) => [exact, prefix, all, other].includes(id)).sort();
+      };
+      expect(await deliveredTo('fan.thing.made')).toEqual([exact, prefix, all].sort());
+      expect(await deliveredTo('fan.thing.lost')).toEqual([prefix, all].sort());
+      expect((await rt.app.inject({ method: 'PATCH', url: `/v1/webhooks/${exact}`, headers: a.headers, payload: { event_types: ['fan.thing.lost'] } })).statusCode).toBe(200);
+      expect((await rt.app.inject({ method: 'PATCH', url: `/v1/webhooks/${all}`, headers: a.headers, payload: { active: false } })).statusCode).toBe(200);
+      expect(await deliveredTo('fan.thing.made')).toEqual([prefix]);
+      expect(await deliveredTo('fan.thing.lost')).toEqual([exact, prefix].sort());
+      for (const id of [exact, prefix, other]) await rt.app.inject({ method: 'PATCH', url: `/v1/webhooks/${id}`, headers: a.headers, payload: { active: false } });
+    });
 
     it('signs deliveries verifiably, retries failures, logs every attempt, redelivers by hand', async () => {
       const created = await rt.app.inject({ method: 'POST', url: '/v1/webhooks', headers: a.headers, payload: { url, event_types: ['identity.*'] } });

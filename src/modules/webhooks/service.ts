@@ -22,6 +22,7 @@ export async function createEndpoint(tx: Executor, ctx: AuthContext, secrets: Se
     `INSERT INTO webhook_endpoints (id, org_id, url, description, event_types, secret_sealed, active, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$8)`,
     [row.id, ctx.orgId, row.url, row.description, row.event_types, secrets.seal(secret), row.active, row.created_at],
   );
+  await tx.defer(`INSERT INTO webhook_subscriptions (org_id, event_type, endpoint_id) SELECT $1, t, $2 FROM unnest($3::text[]) AS t ON CONFLICT DO NOTHING`, [ctx.orgId, row.id, row.event_types]);
   await recordAudit(tx, ctx, { action: 'webhook.create', entityType: 'webhook_endpoint', entityId: row.id, after: row });
   await emit(tx, ctx, { type: 'webhooks.endpoint.created', entityType: 'webhook_endpoint', entityId: row.id, orgId: ctx.orgId, payload: { url: row.url, event_types: row.event_types } });
   return { ...row, secret }; // shown once
@@ -48,6 +49,10 @@ export async function updateEndpoint(tx: Executor, ctx: AuthContext, id: string,
       WHERE id = $1 AND org_id = $2 RETURNING *`,
     [id, ctx.orgId, patch.url ?? null, patch.description ?? null, patch.event_types ?? null, patch.active ?? null],
   );
+  if (patch.event_types) {
+    await tx.query(`DELETE FROM webhook_subscriptions WHERE endpoint_id = $1`, [id]);
+    await tx.query(`INSERT INTO webhook_subscriptions (org_id, event_type, endpoint_id) SELECT $1, t, $2 FROM unnest($3::text[]) AS t ON CONFLICT DO NOTHING`, [ctx.orgId, id, patch.event_types]);
+  }
   await recordAudit(tx, ctx, { action: 'webhook.update', entityType: 'webhook_endpoint', entityId: id, before, after: publicEndpoint(row) });
   return publicEndpoint(row);
 }
@@ -96,7 +101,8 @@ export async function fanOut(tx: Executor, e: StoredEvent) {
   const orgs = [e.orgId, ...(e.audience ?? [])].filter(Boolean);
   if (orgs.length === 0) return;
   const endpoints = await tx.query(
-    `SELECT id, org_id FROM webhook_endpoints WHERE active AND org_id = ANY($1) AND event_types && $2::text[]`,
+    `SELECT e.id, e.org_id FROM webhook_subscriptions s JOIN webhook_endpoints e ON e.id = s.endpoint_id
+      WHERE s.org_id = ANY($1) AND s.event_type = ANY($2) AND e.active GROUP BY e.id, e.org_id`,
     [orgs, [e.type, '*', e.type.split('.')[0] + '.*']],
   );
   for (const ep of endpoints) {
