@@ -176,6 +176,18 @@ class Transaction {
   async rollback() {
     if (this.begun) await this.wire.simple('ROLLBACK').catch(() => {});
   }
+
+  /** Run the use-case and commit; on any error roll back and rethrow. */
+  async complete<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+    try {
+      const result = await fn(this.executor);
+      await this.commit();
+      return result;
+    } catch (err) {
+      await this.rollback();
+      throw err;
+    }
+  }
 }
 
 const lastRows = (results: { rows: any[] }[]) => results[results.length - 1]?.rows ?? [];
@@ -257,13 +269,9 @@ export async function openPglite(dataDir?: string, template?: Blob): Promise<Db>
     transaction: (fn, opts) =>
       exclusive(async () => {
         for (let attempt = 1; ; attempt++) {
-          const tx = new Transaction(txWire, cache, false, opts);
           try {
-            const result = await fn(tx.executor);
-            await tx.commit();
-            return result;
+            return await new Transaction(txWire, cache, false, opts).complete(fn);
           } catch (err: any) {
-            await tx.rollback();
             if (err?.code === '0A000' && attempt < 3) continue;
             throw err;
           }
@@ -327,13 +335,9 @@ export async function openPostgres(url: string, max = Number(process.env.DATABAS
           simple,
           statement: async (sql, params, before) => (before ? simple(`${before};\n${inlineParams(sql, params)}`) : [await withReplan(sql, params, (c) => client.query(c), true)]),
         };
-        const tx = new Transaction(wire, cache, true, opts);
         try {
-          const result = await fn(tx.executor);
-          await tx.commit();
-          return result;
+          return await new Transaction(wire, cache, true, opts).complete(fn);
         } catch (err: any) {
-          await tx.rollback();
           if (RETRYABLE.has(err?.code) && attempt < 5) continue;
           throw err;
         } finally {
