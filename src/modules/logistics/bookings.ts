@@ -83,6 +83,7 @@ export async function createBooking(tx: Executor, ctx: AuthContext, input: Booki
   const shipment: UnifiedShipment = {
     shipper: input.shipper, consignee, orders: input.orders, parcels, incoterm: input.orders[0]!.incoterm, declaredValue: shipmentForQuote.declaredValue,
     service: { laneId: lane.id, laneName: laneRow.name, mode: lane.mode, providerOrgId: lane.providerOrgId },
+    fromWarehouseId: input.from_warehouse_id ?? null,
   };
   const id = newId('bkg');
   const adapter = carrierAdapter();
@@ -136,7 +137,10 @@ export async function acceptBooking(tx: Executor, ctx: AuthContext, id: string, 
   if (taken) throw unprocessable('tracking_number_taken', `Tracking number ${t.trackingNumber} is already used`);
   const row = await tx.one(`UPDATE logistics_bookings SET status = 'accepted', tracking_number = $2, carrier_reference = $3, decided_at = now(), updated_at = now() WHERE id = $1 RETURNING *`, [id, t.trackingNumber, t.carrierReference ?? null]);
   await recordAudit(tx, ctx, { action: 'logistics.booking.accept', entityType: 'booking', entityId: id, orgId: r.org_id, before: { status: r.status }, after: { status: 'accepted', tracking_number: t.trackingNumber } });
-  await emit(tx, ctx, { type: 'logistics.booking.accepted', entityType: 'booking', entityId: id, orgId: r.org_id, audience: [r.carrier_org_id], payload: { tracking_number: t.trackingNumber, order_refs: r.order_refs } });
+  await emit(tx, ctx, {
+    type: 'logistics.booking.accepted', entityType: 'booking', entityId: id, orgId: r.org_id, audience: [r.carrier_org_id],
+    payload: { tracking_number: t.trackingNumber, order_refs: r.order_refs, carrier: r.adapter, from_warehouse_id: r.shipment?.fromWarehouseId ?? null },
+  });
   return publicBooking(row);
 }
 

@@ -15,6 +15,8 @@ export interface UnifiedShipment {
   incoterm: 'DDP' | 'DAP';
   declaredValue: { currency: string; amountMinor: number };
   service: { laneId: string; laneName: string; mode: string; providerOrgId: string };
+  /** The seller's warehouse the goods leave from, when given (the order hub ships its reservations there on acceptance). */
+  fromWarehouseId?: string | null;
 }
 
 export interface CarrierBookingResult {

@@ -3,6 +3,7 @@ import { pollJob } from './channels.ts';
 import { ordersDemo } from './demo.ts';
 import { orderRoutes } from './routes.ts';
 import { orderMigrations } from './schema.ts';
+import { shipBookedOrders } from './service.ts';
 
 /** Order hub: one order model for every channel, strict state machine, split/merge, channel connections (webhooks, polling, CSV). */
 export const ordersModule: TradelaneModule = {
@@ -10,6 +11,8 @@ export const ordersModule: TradelaneModule = {
   migrations: orderMigrations,
   routes: orderRoutes,
   jobs: (s) => ({ 'orders.channel.poll': pollJob(s) as any }),
+  // A carrier accepting a booking ships the hub orders in it from the booking's origin warehouse.
+  subscribers: () => [{ name: 'orders.shipments', types: ['logistics.booking.accepted'], handle: shipBookedOrders }],
   demo: ordersDemo,
   shareable: { order: 'orders' },
 };

@@ -2,6 +2,7 @@ import { recordAudit, type AuditEntry } from '../../kernel/audit.ts';
 import { systemContext, type AuthContext } from '../../kernel/context.ts';
 import { sha256Hex } from '../../kernel/crypto.ts';
 import type { Executor } from '../../kernel/db.ts';
+import type { StoredEvent } from '../../kernel/events.ts';
 import { AppError, badRequest, conflict, notFound, validationError, type FieldError } from '../../kernel/errors.ts';
 import { emit, type DomainEvent } from '../../kernel/events.ts';
 import { canAccess, shareRecord } from '../../kernel/grants.ts';
@@ -638,6 +639,27 @@ export async function ship(tx: Executor, ctx: AuthContext, id: string, input: { 
   else await setState(tx, ctx, o, to, detail);
   if (all) await release(tx, sellerCtx(ctx, o), id); // anything still reserved elsewhere is no longer needed
   return getOrder(tx, ctx, id);
+}
+
+/**
+ * Subscriber of `logistics.booking.accepted`: the hub orders in the booking (refs that are order ids
+ * of the booking's seller) leave the booking's origin warehouse — what is reserved there is consumed
+ * and the order becomes (partially) shipped with the carrier's tracking number. Refs that are not hub
+ * orders, orders in another state and orders with nothing reserved there are left alone: a booking
+ * may carry goods the hub does not manage.
+ */
+export async function shipBookedOrders(tx: Executor, e: StoredEvent) {
+  const p = e.payload as { order_refs?: string[]; from_warehouse_id?: string | null; tracking_number?: string; carrier?: string };
+  if (!e.orgId || !p.from_warehouse_id) return;
+  const refs = (p.order_refs ?? []).filter((r) => r.startsWith('ord_'));
+  if (refs.length === 0) return;
+  const ctx = systemContext(e.orgId, 'seller', e.requestId ?? 'system');
+  const orders = await tx.query(`SELECT id FROM orders WHERE org_id = $1 AND id = ANY($2) AND status IN ('accepted','allocated','partially_shipped')`, [e.orgId, refs]);
+  for (const o of orders) {
+    const open = (await reservationsOf(tx, e.orgId, o.id)).filter((r: any) => r.status === 'active' && r.warehouse_id === p.from_warehouse_id);
+    if (open.length === 0) continue;
+    await ship(tx, ctx, o.id, { warehouse_id: p.from_warehouse_id, carrier: p.carrier, tracking_number: p.tracking_number });
+  }
 }
 
 /** Plain forward steps after shipping: delivered, completed, returned, refunded (and pending_payment from draft). */
