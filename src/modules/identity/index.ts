@@ -14,5 +14,6 @@ export const identityModule: TradelaneModule = {
 
 export const {
   resolveApiKey, resolveSession, createUser, createOrganisation, createApiKey, hashPassword, invalidateAuthCache,
+  organisationProfile, directory,
 } = svc;
 export { totp, verifyTotp } from './totp.ts';

@@ -370,6 +370,11 @@ export async function listAudit(tx: Executor, ctx: AuthContext, q: { limit: numb
   return { data, next_cursor: more ? String(data[data.length - 1].id) : null };
 }
 
+/** One organisation's public profile (name, kind, country), for other modules. */
+export async function organisationProfile(tx: Executor, id: string): Promise<{ id: string; name: string; kind: OrgKind; country: string | null } | undefined> {
+  return tx.maybeOne(`SELECT id, name, kind, country FROM organisations WHERE id = $1`, [id]);
+}
+
 export async function directory(tx: Executor, kind?: string) {
   return kind
     ? tx.query(`SELECT id, name, kind, country FROM organisations WHERE kind = $1 ORDER BY name LIMIT 500`, [kind])

@@ -1,5 +1,6 @@
 import type { TradelaneModule } from '../module.ts';
 import { enqueue, type Job } from '../../kernel/jobs.ts';
+import { ORG_SCREEN_JOB, organisationScreeningJob, organisationScreeningSubscriber } from './organisations.ts';
 import type { Db } from '../../kernel/db.ts';
 import { screeningCli } from './cli.ts';
 import { DEMO_JOB, demoSettleJob, screeningDemo } from './demo.ts';
@@ -34,8 +35,9 @@ export const screeningModule: TradelaneModule = {
     },
     [DEMO_JOB]: demoSettleJob(s) as any,
     [ORDER_SCREEN_JOB]: orderScreeningJob(s) as any,
+    [ORG_SCREEN_JOB]: organisationScreeningJob(s) as any,
   }),
-  subscribers: () => [orderScreeningSubscriber],
+  subscribers: () => [orderScreeningSubscriber, organisationScreeningSubscriber],
   async init(s) {
     // Only the small version registry; the entries are imported and indexed on first screening.
     await registerBundledVersions(s.db);
