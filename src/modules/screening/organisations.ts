@@ -25,6 +25,8 @@ export const organisationScreeningSubscriber: Subscriber = {
 
 export function organisationScreeningJob(s: Services) {
   return async (job: Job<{ orgId: string }>, db: Db) => {
+    // Without an operator there is nobody to screen for — and no reason to build the list index.
+    if ((await directory(db, 'operator')).length === 0) return;
     if (!(await listsReady(s))) {
       await enqueue(db, ORG_SCREEN_JOB, job.payload, { runAt: new Date(Date.now() + 5000) });
       return;
