@@ -2,7 +2,7 @@ import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import { recordAudit } from '../../kernel/audit.ts';
 import { grants, isPermission, permissionsForRole, type AuthContext, type OrgKind, type Role } from '../../kernel/context.ts';
 import { randomToken, sha256Hex, safeEqual, type SecretBox } from '../../kernel/crypto.ts';
-import type { Db, Executor } from '../../kernel/db.ts';
+import type { Executor } from '../../kernel/db.ts';
 import { AppError, badRequest, conflict, forbidden, notFound, unauthenticated, validationError } from '../../kernel/errors.ts';
 import { emit } from '../../kernel/events.ts';
 import { newId } from '../../kernel/ids.ts';
@@ -233,7 +233,11 @@ export async function confirmPasswordReset(tx: Executor, token: string, password
 // ---------- organisation, members, invitations ----------
 /** The organisation record, through the read cache (read on most console pages); key "org:<id>". */
 export async function getOrganisation(tx: Executor, ctx: AuthContext) {
-  return tx.cached('org:' + ctx.orgId, () => tx.one(`SELECT id, name, kind, country, created_at FROM organisations WHERE id = $1`, [ctx.orgId]));
+  return tx.cached('org:' + ctx.orgId, async () => {
+    const org = await organisationProfile(tx, ctx.orgId);
+    if (!org) throw notFound('Organisation', ctx.orgId);
+    return org;
+  });
 }
 
 export async function updateOrganisation(tx: Executor, ctx: AuthContext, patch: { name?: string; country?: string | null }) {
@@ -371,8 +375,8 @@ export async function listAudit(tx: Executor, ctx: AuthContext, q: { limit: numb
 }
 
 /** One organisation's public profile (name, kind, country), for other modules. */
-export async function organisationProfile(tx: Executor, id: string): Promise<{ id: string; name: string; kind: OrgKind; country: string | null } | undefined> {
-  return tx.maybeOne(`SELECT id, name, kind, country FROM organisations WHERE id = $1`, [id]);
+export async function organisationProfile(tx: Executor, id: string): Promise<{ id: string; name: string; kind: OrgKind; country: string | null; created_at: Date } | undefined> {
+  return tx.maybeOne(`SELECT id, name, kind, country, created_at FROM organisations WHERE id = $1`, [id]);
 }
 
 export async function directory(tx: Executor, kind?: string) {

@@ -9,7 +9,8 @@ import { screenParty } from './service.ts';
 
 /**
  * Every organisation that joins is screened against the denied-party lists on behalf of the platform
- * operator (know-your-customer for the marketplace): the operator's screening keeps it as a party of
+ * operator (know-your-customer for the marketplace; with several operator organisations, the first by
+ * name): the operator's screening keeps it as a party of
  * role "organisation", and a possible match enters the operator's review queue. Runs as a job, so
  * sign-up never waits for the list index.
  */
@@ -26,15 +27,15 @@ export const organisationScreeningSubscriber: Subscriber = {
 export function organisationScreeningJob(s: Services) {
   return async (job: Job<{ orgId: string }>, db: Db) => {
     // Without an operator there is nobody to screen for — and no reason to build the list index.
-    if ((await directory(db, 'operator')).length === 0) return;
+    const [operator] = await directory(db, 'operator');
+    if (!operator) return;
     if (!(await listsReady(s))) {
       await enqueue(db, ORG_SCREEN_JOB, job.payload, { runAt: new Date(Date.now() + 5000) });
       return;
     }
     await db.transaction(async (tx) => {
       const org = await organisationProfile(tx, job.payload.orgId);
-      const [operator] = await directory(tx, 'operator');
-      if (!org || !operator || org.kind === 'operator') return; // no operator yet: nobody to screen for
+      if (!org || org.kind === 'operator') return;
       const ctx = systemContext(operator.id, 'operator', `job:${job.id}`);
       await screenParty(tx, s, ctx, { name: org.name, type: 'entity', countries: org.country ? [org.country] : [], role: 'organisation', reference: `organisation:${org.id}` });
     });
