@@ -130,7 +130,7 @@ function ReviewPage() {
 }
 
 // ---------------------------------------------------------------- parties
-const ROLES = ['buyer', 'consignee', 'supplier', 'carrier', 'warehouse', 'broker', 'financier', 'beneficial_owner', 'other'];
+const ROLES = ['buyer', 'consignee', 'supplier', 'carrier', 'warehouse', 'broker', 'financier', 'beneficial_owner', 'organisation', 'other']; // as PARTY_ROLES on the server
 
 function PartiesPage() {
   const t = useT();
