@@ -658,7 +658,17 @@ export async function shipBookedOrders(tx: Executor, e: StoredEvent) {
   for (const o of orders) {
     const open = (await reservationsOf(tx, e.orgId, o.id)).filter((r: any) => r.status === 'active' && r.warehouse_id === p.from_warehouse_id);
     if (open.length === 0) continue;
-    await ship(tx, ctx, o.id, { warehouse_id: p.from_warehouse_id, carrier: p.carrier, tracking_number: p.tracking_number });
+    // A refusal (e.g. the order changed since the booking) is written on the order's timeline instead of
+    // failing the subscriber, which would hold back every later booking event behind this one.
+    await tx.query('SAVEPOINT ship_booked_order');
+    try {
+      await ship(tx, ctx, o.id, { warehouse_id: p.from_warehouse_id, carrier: p.carrier, tracking_number: p.tracking_number });
+      await tx.query('RELEASE SAVEPOINT ship_booked_order');
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      await tx.query('ROLLBACK TO SAVEPOINT ship_booked_order');
+      await addTimeline(tx, ctx, o.id, e.orgId, 'shipment_not_recorded', { booking_id: e.entityId, tracking_number: p.tracking_number, reason: err.message });
+    }
   }
 }
 
