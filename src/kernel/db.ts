@@ -24,6 +24,12 @@ export interface Executor {
   /** Run several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**
+   * Several statements in ONE round trip, in order (simple protocol, parameters inlined as literals):
+   * each statement's rows. Batches use it for statements that do not depend on each other's results.
+   * A failing statement fails the call (and, in a transaction, the transaction).
+   */
+  queryMany(statements: ReadonlyArray<Statement>): Promise<any[][]>;
+  /**
    * A write whose result nobody reads (audit rows, outbox events, idempotency records): in a
    * transaction it is queued and sent together with COMMIT in one round trip, in call order; a
    * failure fails the commit. Outside a transaction it runs at once.
@@ -44,6 +50,9 @@ export interface Executor {
  * and `check` runs after it: use `first` only where a conflicting commit fails by itself (the
  * idempotency record's primary key does).
  */
+/** A statement and its parameters ($1, $2, …). */
+export type Statement = readonly [sql: string, params?: unknown[]];
+
 export interface TransactionOptions { first?: { sql: string; params?: unknown[]; check(rows: any[]): void } }
 
 export interface Db extends Executor {
@@ -75,6 +84,11 @@ function direct(run: (sql: string, params?: unknown[]) => Promise<any[]>, execAl
     one: async (sql, params) => exactlyOne(await run(sql, params), sql),
     maybeOne: async (sql, params) => (await run(sql, params))[0],
     exec: execAll,
+    async queryMany(statements) {
+      const out: any[][] = [];
+      for (const [sql, params] of statements) out.push(await run(sql, params));
+      return out;
+    },
     defer: async (sql, params) => { await run(sql, params); },
     cached: (key, load) => cache.get(key, load),
     async invalidate(...keys) {
@@ -130,6 +144,25 @@ class Transaction {
     return lastRows(results);
   }
 
+  private async runMany(statements: ReadonlyArray<Statement>): Promise<any[][]> {
+    if (this.failed) throw this.failed;
+    if (statements.length === 0) return [];
+    const text = statements.map(([sql, params]) => inlineParams(sql, params)).join(';\n');
+    if (this.begun) return (await this.wire.simple(text)).map((r) => r.rows);
+    this.begun = true;
+    const first = this.opts.first;
+    const results = await this.wire.simple(first ? `BEGIN;\n${inlineParams(first.sql, first.params)};\n${text}` : `BEGIN;\n${text}`);
+    if (first) {
+      try {
+        first.check(results[1].rows);
+      } catch (err) {
+        this.failed = err;
+        throw err;
+      }
+    }
+    return results.slice(first ? 2 : 1).map((r) => r.rows);
+  }
+
   private async runText(text: string) {
     if (this.failed) throw this.failed;
     const begin = !this.begun;
@@ -143,6 +176,7 @@ class Transaction {
     one: async (sql, params) => exactlyOne(await this.run(sql, params), sql),
     maybeOne: async (sql, params) => (await this.run(sql, params))[0],
     exec: (sql) => this.runText(sql),
+    queryMany: (statements) => this.runMany(statements),
     defer: async (sql, params) => { this.deferred.push(inlineParams(sql, params)); },
     cached: (_key, load) => load(),
     invalidate: async (...keys) => {

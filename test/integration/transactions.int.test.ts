@@ -59,6 +59,33 @@ describe(`transactions with combined round trips (${dbLabel})`, () => {
     expect((await db.one(`SELECT v FROM tx_probe WHERE id = 12`)).v).toBe("it's #12");
   });
 
+  it('queryMany: several statements in one round trip, each one\'s rows, typed as with parameters', async () => {
+    const [inserted, read, none] = await db.transaction(async (tx) => tx.queryMany([
+      [`INSERT INTO tx_probe VALUES ($1, $2), ($3, $4) RETURNING id`, [20, "o'clock \\ 20", 21, null]],
+      [`SELECT id, v, $2::int8 AS big, $3::text[] AS arr FROM tx_probe WHERE id = ANY($1) ORDER BY id`, [[20, 21], 9_007_199_254_740_991, ['a', null, 'b"c']]],
+      [`SELECT 1 FROM tx_probe WHERE false`],
+    ]));
+    expect(inserted.map((r) => r.id)).toEqual([20, 21]);
+    expect(read).toEqual([{ id: 20, v: "o'clock \\ 20", big: 9_007_199_254_740_991, arr: ['a', null, 'b"c'] }, { id: 21, v: null, big: 9_007_199_254_740_991, arr: ['a', null, 'b"c'] }]);
+    expect(none).toEqual([]);
+    // as the first statement, behind BEGIN and the first read
+    let seen: any[] = [];
+    const [[row]] = await db.transaction((tx) => tx.queryMany([[`SELECT v FROM tx_probe WHERE id = $1`, [20]]]), { first: { sql: `SELECT count(*)::int AS n FROM tx_probe WHERE id = $1`, params: [21], check(rows) { seen = rows; } } });
+    expect(row.v).toBe("o'clock \\ 20");
+    expect(seen).toEqual([{ n: 1 }]);
+    // outside a transaction: one after another
+    expect(await db.queryMany([[`SELECT $1::int AS a`, [1]], [`SELECT $1::text AS b`, ['x']]])).toEqual([[{ a: 1 }], [{ b: 'x' }]]);
+    await db.query(`DELETE FROM tx_probe WHERE id IN (20, 21)`);
+  });
+
+  it('queryMany: a failing statement fails the call and nothing of the transaction stays', async () => {
+    await expect(db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO tx_probe VALUES (30, 'a')`);
+      await tx.queryMany([[`INSERT INTO tx_probe VALUES ($1, 'b')`, [31]], [`INSERT INTO tx_probe VALUES ($1, 'dup')`, [1]], [`INSERT INTO tx_probe VALUES (32, 'c')`]]);
+    })).rejects.toMatchObject({ code: '23505' });
+    expect(await ids()).toEqual([1, 10, 11, 12, 13]);
+  });
+
   it('a prepared statement survives its table changing shape', async () => {
     await db.exec(`CREATE TABLE tx_shape (id int PRIMARY KEY)`);
     await db.query(`INSERT INTO tx_shape VALUES ($1)`, [1]);
