@@ -407,22 +407,50 @@ export async function getSkus(tx: Executor, orgId: string, codes: string[]): Pro
  * rules in force on `date` (default today) and the product's certificates. Unknown SKUs and SKUs
  * without an HS code are blocked with a reason. `reasons` are "<code>: [<rule id>] <reason (en)>".
  */
-export async function checkSkusForMarket(tx: Executor, orgId: string, codes: string[], market: string, date?: Date): Promise<{
-  status: ListingStatus; perSku: Record<string, MarketAccessResult>; reasons: string[];
-}> {
+export async function checkSkusForMarket(tx: Executor, orgId: string, codes: string[], market: string, date?: Date): Promise<SkuSetCheck> {
+  return (await checkSkuSetsForMarket(tx, orgId, [codes], market, date))[0];
+}
+
+export interface SkuSetCheck { status: ListingStatus; perSku: Record<string, MarketAccessResult>; reasons: string[] }
+
+/**
+ * checkSkusForMarket for many SKU sets at once (a batch of orders): the catalogue rows of all their
+ * SKUs are read in one round trip and each SKU is checked once; each set's answer is exactly what
+ * checkSkusForMarket gives for it alone (status and reasons are per SKU, summed up in set order).
+ */
+export async function checkSkuSetsForMarket(tx: Executor, orgId: string, codeSets: string[][], market: string, date?: Date): Promise<SkuSetCheck[]> {
   const m = market.toUpperCase();
   if (!marketCodes().includes(m)) throw badRequest(`Unknown market "${market}"; markets with rules: ${marketCodes().join(', ')}`, 'market');
   const day = today(date);
-  const { skus, products } = await loadByCodes(tx, orgId, codes);
-  const certs = await certificatesOf(tx, orgId, [...products.keys()]);
+  const all = [...new Set(codeSets.flat())];
+  const { skus, products, certs } = await loadForMarketCheck(tx, orgId, all);
   const byLower = new Map(skus.map((s: any) => [s.code.toLowerCase(), s]));
-  const perSku: Record<string, MarketAccessResult> = {};
-  for (const code of codes) {
+  const checked = new Map<string, MarketAccessResult>();
+  for (const code of all) {
     const s = byLower.get(code.toLowerCase());
-    perSku[code] = s
+    checked.set(code, s
       ? checkSku(products.get(s.product_id), s, certs.filter((c: any) => c.product_id === s.product_id), m, day)
-      : syntheticResult(m, day, catalogFinding('CATALOG-UNKNOWN-SKU', 'block', `SKU ${code} is not in the catalogue`, `目录中没有 SKU ${code}`, day));
+      : syntheticResult(m, day, catalogFinding('CATALOG-UNKNOWN-SKU', 'block', `SKU ${code} is not in the catalogue`, `目录中没有 SKU ${code}`, day)));
   }
-  const summary = summarise(m, day, perSku);
-  return { status: summary.status, perSku, reasons: summary.reasons.map((r) => `${r.sku}: [${r.rule_id}] ${r.en}`) };
+  return codeSets.map((codes) => {
+    const perSku: Record<string, MarketAccessResult> = {};
+    for (const code of codes) perSku[code] = checked.get(code)!;
+    const summary = summarise(m, day, perSku);
+    return { status: summary.status, perSku, reasons: summary.reasons.map((r) => `${r.sku}: [${r.rule_id}] ${r.en}`) };
+  });
+}
+
+/** The active SKUs by code (case-insensitive), their products and the products' valid certificates: one round trip. */
+async function loadForMarketCheck(tx: Executor, orgId: string, codes: string[]) {
+  const wanted = [...new Set(codes.map((c) => c.toLowerCase()))];
+  if (!wanted.length) return { skus: [], products: new Map<string, any>(), certs: [] };
+  const activeSkus = `SELECT s.product_id FROM catalog_skus s JOIN catalog_products p ON p.id = s.product_id
+      WHERE s.org_id = $1 AND lower(s.code) = ANY($2) AND s.status = 'active' AND p.status = 'active'`;
+  const [skus, productRows, certs] = await tx.queryMany([
+    [`SELECT s.* FROM catalog_skus s JOIN catalog_products p ON p.id = s.product_id
+      WHERE s.org_id = $1 AND lower(s.code) = ANY($2) AND s.status = 'active' AND p.status = 'active'`, [orgId, wanted]],
+    [`SELECT * FROM catalog_products WHERE org_id = $1 AND id IN (${activeSkus})`, [orgId, wanted]],
+    [`SELECT * FROM catalog_certificates WHERE org_id = $1 AND product_id IN (${activeSkus}) AND revoked_at IS NULL`, [orgId, wanted]],
+  ]);
+  return { skus, products: new Map(productRows.map((p: any) => [p.id, p])), certs };
 }

@@ -17,7 +17,7 @@ export const inventoryModule: TradelaneModule = {
 // The inventory's public face for other modules: call these inside your own transaction.
 // ctx.orgId is the seller whose stock is reserved, released or shipped.
 export {
-  reserve, planReservation, reserveAsPlanned, release, consume, stockFor, checkInventory, reservationsOf, StockShortage,
+  reserve, planReservation, planReservations, reserveAsPlanned, reserveManyAsPlanned, release, consume, stockFor, checkInventory, reservationsOf, StockShortage,
   type ReserveLine, type Reservation, type ReservationRow, type PlannedLine, type ReservationPlan, type StockLine, type InventoryCheck,
 } from './stock.ts';
 export { listWarehouses } from './service.ts';

@@ -1,5 +1,5 @@
 import type { AuthContext } from '../../kernel/context.ts';
-import type { Db, Executor } from '../../kernel/db.ts';
+import type { Db, Executor, Statement } from '../../kernel/db.ts';
 import { AppError } from '../../kernel/errors.ts';
 import { emit } from '../../kernel/events.ts';
 import { newId } from '../../kernel/ids.ts';
@@ -200,13 +200,22 @@ export type ReservationPlan = { lines: PlannedLine[]; shortages?: undefined } | 
  * Order intake writes the accepted state from the plan and calls reserveAsPlanned last.
  */
 export async function planReservation(tx: Executor, sellerOrgId: string, lines: ReserveLine[]): Promise<ReservationPlan | null> {
-  const merged = mergeLines(lines);
-  if (!merged) return null;
-  if (merged.length === 0) return { lines: [] };
-  const rows = await tx.query<{ warehouse_id: string | null; anywhere: number | null }>(
+  return (await planReservations(tx, sellerOrgId, [lines]))[0];
+}
+
+/** planReservation for several orders of one seller, each on its own (as if alone), in one round trip. */
+export async function planReservations(tx: Executor, sellerOrgId: string, orders: ReserveLine[][]): Promise<Array<ReservationPlan | null>> {
+  const merged = orders.map(mergeLines);
+  const asked = merged.filter((m): m is ReserveLine[] => !!m && m.length > 0);
+  const answers = await tx.queryMany(asked.map((m): Statement => [
     `SELECT warehouse_id, anywhere FROM inv_plan_lines($1, $2, $3, $4)`, // schema.ts, inventory_002
-    [sellerOrgId, merged.map((l) => l.sku), merged.map((l) => l.warehouseId ?? null), merged.map((l) => l.qty)],
-  );
+    [sellerOrgId, m.map((l) => l.sku), m.map((l) => l.warehouseId ?? null), m.map((l) => l.qty)],
+  ]));
+  let next = 0;
+  return merged.map((m) => (!m ? null : m.length === 0 ? { lines: [] } : planFrom(m, answers[next++])));
+}
+
+function planFrom(merged: ReserveLine[], rows: Array<{ warehouse_id: string | null; anywhere: number | null }>): ReservationPlan | null {
   if (rows.length !== merged.length) throw new Error('reservation plan: one row per line expected');
   if (rows.every((r) => r.warehouse_id)) return { lines: merged.map((l, i) => ({ sku: l.sku, qty: l.qty, warehouseId: rows[i].warehouse_id! })) };
   const open = merged.map((l, i) => ({ ...l, anywhere: rows[i].anywhere })).filter((_, i) => !rows[i].warehouse_id);
@@ -236,11 +245,20 @@ type OneStatementOutcome = { reserved: ReservedLine[] } | { reserved?: undefined
  * warehouse meanwhile). Row locks taken in step 2 stay until commit.
  */
 async function reserveInOneStatement(tx: Executor, actor: Actor, orderId: string, lines: ReserveLine[]): Promise<OneStatementOutcome> {
-  const ids = lines.map(() => newId('rsv')); // ascending in line (= lock) order
+  const { sql, params } = reservationStatement(actor, orderId, lines);
+  return oneStatementOutcome(orderId, lines, await tx.query(sql, params));
+}
+
+/** The one statement that reserves an order's lines (merged and sorted); ids ascend in line (= lock) order. */
+function reservationStatement(actor: Actor, orderId: string, lines: ReserveLine[]) {
+  const ids = lines.map(() => newId('rsv'));
   // schema.ts: inv_reserve_lines (inventory_002), and for one line the same with a smaller plan (inventory_003)
-  const rows = lines.length === 1
-    ? await tx.query(`SELECT * FROM inv_reserve_one($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [actor.orgId, lines[0].sku, lines[0].warehouseId ?? null, lines[0].qty, ids[0], orderId, actor.orgId, actor.userId, actor.requestId])
-    : await tx.query(`SELECT * FROM inv_reserve_lines($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [actor.orgId, lines.map((l) => l.sku), lines.map((l) => l.warehouseId ?? null), lines.map((l) => l.qty), ids, orderId, actor.orgId, actor.userId, actor.requestId]);
+  return lines.length === 1
+    ? { ids, sql: `SELECT * FROM inv_reserve_one($1, $2, $3, $4, $5, $6, $7, $8, $9)`, params: [actor.orgId, lines[0].sku, lines[0].warehouseId ?? null, lines[0].qty, ids[0], orderId, actor.orgId, actor.userId, actor.requestId] }
+    : { ids, sql: `SELECT * FROM inv_reserve_lines($1, $2, $3, $4, $5, $6, $7, $8, $9)`, params: [actor.orgId, lines.map((l) => l.sku), lines.map((l) => l.warehouseId ?? null), lines.map((l) => l.qty), ids, orderId, actor.orgId, actor.userId, actor.requestId] };
+}
+
+function oneStatementOutcome(orderId: string, lines: ReserveLine[], rows: any[]): OneStatementOutcome {
   if (rows.length !== lines.length) throw new Error(`reservation of ${orderId}: one row per line expected`);
   const reserved = rows.filter((r) => r.id);
   if (reserved.length === lines.length) {
@@ -289,12 +307,34 @@ async function alertsAfterReserving(tx: Executor, actor: Actor, orderId: string,
  * concurrent order since the plan was read); the caller then falls back to reserve().
  */
 export async function reserveAsPlanned(tx: Executor, ctx: Actor, input: { orderId: string; lines: PlannedLine[] }): Promise<ReservationRow[] | null> {
-  if (input.lines.length === 0) return [];
-  const lines = [...input.lines].sort(bySkuThenWarehouse);
-  const outcome = await reserveInOneStatement(tx, ctx, input.orderId, lines);
-  if (!outcome.reserved) return null;
-  await alertsAfterReserving(tx, ctx, input.orderId, outcome.reserved);
-  return outcome.reserved.map(({ levels: _levels, ...r }) => r);
+  return (await reserveManyAsPlanned(tx, ctx, [input]))[0];
+}
+
+/**
+ * reserveAsPlanned for several orders of one seller in ONE round trip, each all or nothing. The
+ * stock rows of all of them are locked first, in one statement, in the (sku, warehouse) order every
+ * reservation locks in, so a batch never deadlocks with another batch or a single order; then each
+ * order's reservation statement runs as it would alone.
+ */
+export async function reserveManyAsPlanned(tx: Executor, ctx: Actor, orders: Array<{ orderId: string; lines: PlannedLine[] }>): Promise<Array<ReservationRow[] | null>> {
+  const work = orders.map((o) => ({ orderId: o.orderId, lines: [...o.lines].sort(bySkuThenWarehouse) })).filter((o) => o.lines.length > 0);
+  const statements = work.map((o) => ({ ...o, ...reservationStatement(ctx, o.orderId, o.lines) }));
+  const rows = new Map<string, string>();
+  for (const o of work) for (const l of o.lines) rows.set(`${l.sku}\u0000${l.warehouseId}`, l.warehouseId);
+  const lockFirst: Statement[] = work.length > 1
+    ? [[`SELECT 1 FROM inv_stock WHERE org_id = $1 AND (sku, warehouse_id) IN (SELECT * FROM unnest($2::text[], $3::text[])) ORDER BY sku, warehouse_id FOR UPDATE`,
+      [ctx.orgId, [...rows.keys()].map((k) => k.split('\u0000')[0]), [...rows.values()]]]]
+    : [];
+  const answers = (await tx.queryMany([...lockFirst, ...statements.map((s): Statement => [s.sql, s.params])])).slice(lockFirst.length);
+  const outcome = new Map<string, ReservationRow[] | null>();
+  for (let i = 0; i < statements.length; i++) {
+    const s = statements[i];
+    const done = oneStatementOutcome(s.orderId, s.lines, answers[i]);
+    if (!done.reserved) { outcome.set(s.orderId, null); continue; }
+    await alertsAfterReserving(tx, ctx, s.orderId, done.reserved);
+    outcome.set(s.orderId, done.reserved.map(({ levels: _levels, ...r }) => r));
+  }
+  return orders.map((o) => (o.lines.length === 0 ? [] : outcome.get(o.orderId)!));
 }
 
 /**

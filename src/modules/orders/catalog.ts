@@ -26,18 +26,32 @@ function marketFor(country: string): string {
 }
 
 export async function checkMarket(tx: Executor, orgId: string, skus: string[], country: string): Promise<MarketCheck & { market: string }> {
-  const market = marketFor(country);
-  const codes = [...new Set(skus)];
-  try {
-    const r = await (override ?? (catalogApi.checkSkusForMarket as unknown as CheckFn))(tx, orgId, codes, market);
-    return { status: r.status, perSku: r.perSku, reasons: r.reasons, market };
-  } catch (err) {
-    // the catalogue answers 400 for a market it has no rules for: not checked, not blocked
-    if (err instanceof AppError && err.status === 400 && /market/i.test(err.message)) {
-      return { status: 'allowed_with_conditions', perSku: {}, reasons: [`no market-access rules for ${market}; the goods were not checked`], market };
+  return (await checkMarkets(tx, orgId, [{ skus, country }]))[0];
+}
+
+/**
+ * checkMarket for many orders: one catalogue read per market (checkSkuSetsForMarket), each order's
+ * answer as if checked alone.
+ */
+export async function checkMarkets(tx: Executor, orgId: string, orders: Array<{ skus: string[]; country: string }>): Promise<Array<MarketCheck & { market: string }>> {
+  const answers: Array<MarketCheck & { market: string }> = new Array(orders.length);
+  const byMarket = new Map<string, number[]>();
+  orders.forEach((o, i) => {
+    const market = marketFor(o.country);
+    byMarket.set(market, [...(byMarket.get(market) ?? []), i]);
+  });
+  for (const [market, which] of byMarket) {
+    const sets = which.map((i) => [...new Set(orders[i].skus)]);
+    try {
+      const checks = override ? await Promise.all(sets.map((codes) => override!(tx, orgId, codes, market))) : await catalogApi.checkSkuSetsForMarket(tx, orgId, sets, market);
+      which.forEach((i, k) => { answers[i] = { status: checks[k].status, perSku: checks[k].perSku, reasons: checks[k].reasons, market }; });
+    } catch (err) {
+      // the catalogue answers 400 for a market it has no rules for: not checked, not blocked
+      if (!(err instanceof AppError && err.status === 400 && /market/i.test(err.message))) throw err;
+      for (const i of which) answers[i] = { status: 'allowed_with_conditions', perSku: {}, reasons: [`no market-access rules for ${market}; the goods were not checked`], market };
     }
-    throw err;
   }
+  return answers;
 }
 
 /** Tests replace the catalogue check (e.g. to block a SKU without catalogue data); undefined restores it. */

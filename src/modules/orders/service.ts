@@ -10,8 +10,8 @@ import { newId } from '../../kernel/ids.ts';
 import { isCurrency } from '../../kernel/money.ts';
 import { normalisePhone, normalisePostcode, validateAddress, type ChannelAddress, type ChannelOrder, type Issue, type PostcodeTable } from '../../engines/channels/index.ts';
 import { loadPostcodeTable } from '../../engines/channels/load.ts';
-import { consume, listWarehouses, planReservation, release, reservationsOf, reserve, reserveAsPlanned, StockShortage, type PlannedLine, type ReservationRow } from '../inventory/index.ts';
-import { checkMarket, type MarketCheck } from './catalog.ts';
+import { consume, listWarehouses, planReservations, release, reservationsOf, reserve, reserveAsPlanned, reserveManyAsPlanned, StockShortage, type PlannedLine } from '../inventory/index.ts';
+import { checkMarkets, type MarketCheck } from './catalog.ts';
 import { allowedFrom, assertTransition, RESERVED_STATES, type HoldReason, type OrderState } from './state.ts';
 
 let postcodes: PostcodeTable | undefined;
@@ -259,20 +259,40 @@ const acceptedDetail = (market: MarketCheck, reservations: Array<{ sku: string; 
  * "accepted" with a reservation plan read without locks (planReservation). No transition means the
  * plan could not tell (a line to split over warehouses): acceptLineByLine decides then.
  */
-async function prepareAcceptance(tx: Executor, order: any, lines: any[], opts: AcceptOptions): Promise<{ transition: Transition | null; plan: PlannedLine[] | null; market: (MarketCheck & { market: string }) | null }> {
-  if (!order.ship_to) {
-    return { transition: describeTransition(order, 'on_hold', {}, { hold_reason: 'address', hold_detail: { errors: [{ field: 'ship_to', message: 'the channel did not provide a ship-to address' }] }, held_from: 'pending_payment' }), plan: null, market: null };
-  }
-  const market = opts.market ?? (await checkMarket(tx, order.org_id, lines.map((l) => l.sku), order.ship_country));
-  if (market.status === 'blocked' && !opts.override) {
-    return { transition: describeTransition(order, 'on_hold', {}, { hold_reason: 'compliance', hold_detail: { reasons: market.reasons, per_sku: market.perSku }, held_from: 'pending_payment', market_check: market }), plan: null, market };
-  }
-  const plan = await planReservation(tx, order.org_id, reserveLines(lines, opts.warehouseId));
-  if (!plan) return { transition: null, plan: null, market };
-  if (plan.shortages) {
-    return { transition: describeTransition(order, 'on_hold', {}, { hold_reason: 'stock', hold_detail: { shortages: plan.shortages }, held_from: 'pending_payment', market_check: market }), plan: null, market };
-  }
-  return { transition: describeTransition(order, 'accepted', acceptedDetail(market, plan.lines, opts.override), { market_check: market }), plan: plan.lines, market };
+async function prepareAcceptance(tx: Executor, order: any, lines: any[], opts: AcceptOptions): Promise<Acceptance> {
+  return (await prepareAcceptances(tx, [{ order, lines, opts }]))[0];
+}
+
+type Acceptance = { transition: Transition | null; plan: PlannedLine[] | null; market: (MarketCheck & { market: string }) | null };
+
+/** prepareAcceptance for orders of one seller, in two reads for all of them: the market checks, then the reservation plans. */
+async function prepareAcceptances(tx: Executor, items: Array<{ order: any; lines: any[]; opts: AcceptOptions }>): Promise<Acceptance[]> {
+  const out: Acceptance[] = new Array(items.length);
+  const shipping = items.map((it, i) => ({ ...it, i })).filter(({ order, i }) => {
+    if (order.ship_to) return true;
+    out[i] = { transition: describeTransition(order, 'on_hold', {}, { hold_reason: 'address', hold_detail: { errors: [{ field: 'ship_to', message: 'the channel did not provide a ship-to address' }] }, held_from: 'pending_payment' }), plan: null, market: null };
+    return false;
+  });
+  if (shipping.length === 0) return out;
+  const orgId = shipping[0].order.org_id;
+  const unchecked = shipping.filter((it) => !it.opts.market);
+  const checks = await checkMarkets(tx, orgId, unchecked.map(({ order, lines }) => ({ skus: lines.map((l) => l.sku), country: order.ship_country })));
+  const markets = new Map(unchecked.map((it, k) => [it.i, checks[k]]));
+  const planning = shipping.filter((it) => {
+    const market = it.opts.market ?? markets.get(it.i)!;
+    if (market.status !== 'blocked' || it.opts.override) return true;
+    out[it.i] = { transition: describeTransition(it.order, 'on_hold', {}, { hold_reason: 'compliance', hold_detail: { reasons: market.reasons, per_sku: market.perSku }, held_from: 'pending_payment', market_check: market }), plan: null, market };
+    return false;
+  });
+  const plans = await planReservations(tx, orgId, planning.map(({ lines, opts }) => reserveLines(lines, opts.warehouseId)));
+  planning.forEach(({ order, opts, i }, k) => {
+    const market = opts.market ?? markets.get(i)!;
+    const plan = plans[k];
+    if (!plan) out[i] = { transition: null, plan: null, market };
+    else if (plan.shortages) out[i] = { transition: describeTransition(order, 'on_hold', {}, { hold_reason: 'stock', hold_detail: { shortages: plan.shortages }, held_from: 'pending_payment', market_check: market }), plan: null, market };
+    else out[i] = { transition: describeTransition(order, 'accepted', acceptedDetail(market, plan.lines, opts.override), { market_check: market }), plan: plan.lines, market };
+  });
+  return out;
 }
 
 /**
@@ -334,20 +354,119 @@ function orderDetail(o: any, lines: any[], reservations: any[], shipments: any[]
   };
 }
 
+/** What intake answers for one order; `detail` is the order as GET /v1/orders/:id would show it, when known without a read. */
+export interface IntakeResult { order: any; created: boolean; outcome: string; detail?: ReturnType<typeof orderDetail> }
+/** One order of a batch: its result, or the problem that kept it out (the others go in regardless). */
+export type IntakeItemResult = IntakeResult | { error: AppError };
+export interface IntakeItem { order: ChannelOrder; warnings?: Issue[] }
+
 /**
  * Take in one order from any channel. A second delivery of the same channel order (same org,
  * channel and external id) never creates a second order: it is applied as an update.
- *
- * A new order costs few statements: its first state change (accepted, on hold, pending payment or
- * cancelled) is decided beforehand and written with the order, its lines and its timeline in ONE
- * INSERT; stock is reserved last (reserveAsPlanned), so the stock rows are locked only from there
- * to commit. `detail` is the order as GET /v1/orders/:id would show it, when known without a read.
  */
-export async function intake(tx: Executor, ctx: AuthContext, input: ChannelOrder, opts: IntakeOptions): Promise<{ order: any; created: boolean; outcome: string; detail?: ReturnType<typeof orderDetail> }> {
+export async function intake(tx: Executor, ctx: AuthContext, input: ChannelOrder, opts: IntakeOptions): Promise<IntakeResult> {
+  const [result] = await intakeMany(tx, ctx, [{ order: input, warnings: opts.warnings }], opts);
+  if ('error' in result) throw result.error;
+  return result;
+}
+
+/** A new order worked out before anything is written. */
+interface NewOrder {
+  index: number;
+  input: ChannelOrder;
+  shipTo: ChannelOrder['shipTo'];
+  warnings: Issue[];
+  buyer: ChannelOrder['buyer'];
+  id: string;
+  externalId: string;
+  lines: any[];
+  draft: any;
+  holdAddress: FieldError[];
+  first: Transition | null;
+  plan: PlannedLine[] | null;
+  market: (MarketCheck & { market: string }) | null;
+}
+
+/**
+ * Take in many orders of one organisation in one transaction, each exactly as intake() would take
+ * it alone — except that an order with invalid fields gets its problem as its result instead of
+ * failing the others. The work is done for all orders at once, so a batch costs the round trips of
+ * one order: validation in memory; one catalogue read for the market checks and one read for the
+ * reservation plans (prepareAcceptances); the orders, their lines and their timelines in ONE
+ * INSERT; audit entries and events written with COMMIT; the stock of all accepted orders reserved
+ * in ONE round trip, last (reserveManyAsPlanned), so stock rows are locked only from there to commit.
+ * Orders that already exist (a repeated delivery, or twice in the batch) are applied as updates after.
+ */
+export async function intakeMany(tx: Executor, ctx: AuthContext, items: IntakeItem[], opts: Omit<IntakeOptions, 'warnings'>): Promise<IntakeItemResult[]> {
+  const results: IntakeItemResult[] = new Array(items.length);
+  const fresh: NewOrder[] = [];
+  items.forEach((item, index) => {
+    try {
+      fresh.push(newOrder(ctx, item, opts, index));
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      results[index] = { error: err };
+    }
+  });
+
+  // The first state change of every order, decided before the insert (reads only).
+  const accepting: NewOrder[] = [];
+  for (const o of fresh) {
+    if (o.input.cancelled) o.first = describeTransition(o.draft, 'cancelled', { reason: o.input.cancelled.reason ?? 'cancelled in the channel' });
+    else if (o.holdAddress.length) o.first = describeTransition(o.draft, 'on_hold', {}, { hold_reason: 'address', hold_detail: { errors: o.holdAddress }, held_from: 'pending_payment' });
+    else if (PAID.has(o.input.paymentStatus) && opts.autoAccept !== false) accepting.push(o);
+    else o.first = describeTransition(o.draft, 'pending_payment');
+  }
+  const prepared = await prepareAcceptances(tx, accepting.map((o) => ({ order: o.draft, lines: o.lines, opts: {} })));
+  accepting.forEach((o, i) => { ({ transition: o.first, plan: o.plan, market: o.market } = prepared[i]); });
+
+  const inserted = await insertOrders(tx, ctx, fresh, opts.connectionId ?? null);
+  const created: Array<NewOrder & { row: any; storedLines: any[]; stateSeq: number | null }> = [];
+  const existing: NewOrder[] = [];
+  for (const o of fresh) {
+    const got = inserted.get(o.id);
+    if (!got) { existing.push(o); continue; }
+    const { stored_tax_lines: storedTaxLines, state_seq: stateSeq, ...row } = got;
+    // the lines as stored: every column is what was sent, except tax lines, which jsonb normalises
+    created.push(Object.assign(o, { row, stateSeq, storedLines: o.lines.map((l, i) => ({ ...l, tax_lines: storedTaxLines[i] })) }));
+    await recordAudit(tx, ctx, { action: 'order.create', entityType: 'order', entityId: o.id, after: { channel: o.input.channel, external_id: o.externalId, total: o.input.totals.total, currency: o.input.currency } });
+    await emit(tx, ctx, { type: 'orders.order.created', entityType: 'order', entityId: o.id, orgId: row.org_id, payload: { order_id: o.id, channel: o.input.channel, external_id: o.externalId, total: o.input.totals.total, currency: o.input.currency, lines: o.lines.map((l) => ({ sku: l.sku, qty: l.qty })) } });
+  }
+
+  // last statements before commit: the stock rows are locked from here on
+  const reserving = created.filter((o) => o.first && o.plan);
+  const taken = await reserveManyAsPlanned(tx, ctx, reserving.map((o) => ({ orderId: o.id, lines: o.plan! })));
+  const reservations = new Map(reserving.map((o, i) => [o.id, taken[i]]));
+  for (const o of created) {
+    const order = o.row;
+    if (o.first && o.plan && !reservations.get(o.id)) {
+      // a concurrent order took the planned stock: back to draft, and the general path decides
+      Object.assign(order, { status: 'draft', held_from: null, hold_reason: null, hold_detail: null, market_check: null });
+      await undoTransition(tx, order, o.stateSeq!);
+      o.first = null;
+    }
+    if (o.first) {
+      await announceTransition(tx, ctx, o.first);
+      results[o.index] = { order, created: true, outcome: 'created', detail: orderDetail(order, o.storedLines, reservations.get(o.id) ?? [], [], [], true) };
+    } else {
+      await acceptOrder(tx, ctx, order, { lines: o.lines, market: o.market ?? undefined });
+      results[o.index] = { order, created: true, outcome: 'created' };
+    }
+  }
+  for (const o of existing) {
+    const row = await tx.one(`SELECT * FROM orders WHERE org_id = $1 AND channel = $2 AND external_id = $3 FOR UPDATE`, [ctx.orgId, o.input.channel, o.externalId]);
+    results[o.index] = await applyChannelUpdate(tx, ctx, row, { ...o.input, shipTo: o.shipTo });
+  }
+  return results;
+}
+
+/** Validate and normalise one order (no statement): its fields, or a validation error naming them. */
+function newOrder(ctx: AuthContext, item: IntakeItem, opts: Omit<IntakeOptions, 'warnings'>, index: number): NewOrder {
+  const input = item.order;
   const lineErrors = checkLines(input);
   let shipTo = input.shipTo;
   let holdAddress: FieldError[] = [];
-  const warnings: Issue[] = [...(opts.warnings ?? [])];
+  const warnings: Issue[] = [...(item.warnings ?? [])];
   if (shipTo) {
     const checked = checkShipTo(shipTo);
     shipTo = checked.address;
@@ -367,76 +486,67 @@ export async function intake(tx: Executor, ctx: AuthContext, input: ChannelOrder
     if (p.ok) buyer.phone = p.e164;
   }
   const lines = input.lines.map((l, i) => ({ id: newId('oln'), line_no: i + 1, external_line_id: l.externalLineId || null, sku: l.sku, title: l.title ?? '', qty: l.quantity, unit_price: l.unitPrice, line_total: l.lineTotal, currency: l.currency, tax_lines: l.taxLines ?? [], shipped_qty: 0 }));
-
-  // The first state change, decided before the insert (reads only: market check, reservation plan).
   const draft = { id, org_id: ctx.orgId, status: 'draft', held_from: null, channel: input.channel, external_id: externalId, ship_to: shipTo ?? null, ship_country: shipTo?.country ?? null };
-  let first: Transition | null;
-  let plan: PlannedLine[] | null = null;
-  let market: (MarketCheck & { market: string }) | null = null;
-  if (input.cancelled) first = describeTransition(draft, 'cancelled', { reason: input.cancelled.reason ?? 'cancelled in the channel' });
-  else if (holdAddress.length) first = describeTransition(draft, 'on_hold', {}, { hold_reason: 'address', hold_detail: { errors: holdAddress }, held_from: 'pending_payment' });
-  else if (PAID.has(input.paymentStatus) && opts.autoAccept !== false) ({ transition: first, plan, market } = await prepareAcceptance(tx, draft, lines, {}));
-  else first = describeTransition(draft, 'pending_payment');
+  return { index, input, shipTo, warnings, buyer, id, externalId, lines, draft, holdAddress, first: null, plan: null, market: null };
+}
 
-  const createdDetail = { channel: input.channel, external_id: externalId, warnings: warnings.length ? warnings : undefined };
-  const timeline = [{ kind: 'created', from: null, to: 'draft', detail: createdDetail }, ...(first ? [{ kind: 'state', from: first.from, to: first.to, detail: first.detail }] : [])];
-  const inserted = await tx.query(
+/**
+ * The orders (in their first state), their lines and their timelines ("created" and the first state
+ * change) in ONE statement. An order whose channel order exists already is not inserted (nor its
+ * lines and timeline). Returns the inserted rows by id, with the lines' stored tax lines and the
+ * seq of the state timeline row.
+ */
+async function insertOrders(tx: Executor, ctx: AuthContext, orders: NewOrder[], connectionId: string | null): Promise<Map<string, any>> {
+  if (orders.length === 0) return new Map();
+  const orderRecords = [], lineRecords = [], timelineRecords = [];
+  for (const o of orders) {
+    const { input, first, shipTo } = o;
+    orderRecords.push({
+      n: orderRecords.length, id: o.id, channel: input.channel, external_id: o.externalId, external_number: input.externalNumber || o.externalId, connection_id: connectionId,
+      status: first?.to ?? 'draft', held_from: first?.heldFrom ?? null, hold_reason: first?.holdReason ?? null, hold_detail: first?.holdDetail ?? null,
+      market_check: first?.marketCheck ?? null, buyer: o.buyer, buyer_key: buyerKey(o.buyer, shipTo ?? null), ship_to: shipTo ?? null, ship_country: shipTo?.country ?? null,
+      currency: input.currency, subtotal: input.totals.subtotal, shipping: input.totals.shipping, tax: input.totals.tax, discount: input.totals.discount, total: input.totals.total,
+      taxes_included: input.taxesIncluded, tax_lines: input.taxLines ?? [], payment_status: input.paymentStatus, fulfilment_status: input.fulfilmentStatus, tags: input.tags ?? [],
+      note: input.note ?? '', warnings: o.warnings, channel_payload: input.raw ?? null, channel_updated_at: channelUpdatedAt(input.raw), placed_at: input.createdAt || null,
+    });
+    for (const l of o.lines) {
+      lineRecords.push({ order_id: o.id, id: l.id, line_no: l.line_no, ext: l.external_line_id, sku: l.sku, title: l.title, qty: l.qty, unit_price: l.unit_price, line_total: l.line_total, currency: l.currency, tax_lines: l.tax_lines });
+    }
+    timelineRecords.push({ n: timelineRecords.length, order_id: o.id, kind: 'created', from_state: null, to_state: 'draft', detail: { channel: input.channel, external_id: o.externalId, warnings: o.warnings.length ? o.warnings : undefined } });
+    if (first) timelineRecords.push({ n: timelineRecords.length, order_id: o.id, kind: 'state', from_state: first.from, to_state: first.to, detail: first.detail });
+  }
+  const rows = await tx.query(
     `WITH o AS (
        INSERT INTO orders (id, org_id, channel, external_id, external_number, connection_id, status, held_from, hold_reason, hold_detail, market_check, buyer, buyer_key, ship_to, ship_country, currency,
                            subtotal, shipping, tax, discount, total, taxes_included, tax_lines, payment_status, fulfilment_status, tags, note, warnings, channel_payload, channel_updated_at, placed_at)
-       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,$27,$28,$29,$30,COALESCE($31::timestamptz, now()))
+       SELECT r.id, $1, r.channel, r.external_id, r.external_number, r.connection_id, r.status, r.held_from, r.hold_reason, r.hold_detail, r.market_check, r.buyer, r.buyer_key, r.ship_to, r.ship_country, r.currency,
+              r.subtotal, r.shipping, r.tax, r.discount, r.total, r.taxes_included, r.tax_lines, r.payment_status, r.fulfilment_status, ARRAY(SELECT jsonb_array_elements_text(r.tags)), r.note, r.warnings,
+              r.channel_payload, r.channel_updated_at, COALESCE(r.placed_at, now())
+         FROM jsonb_to_recordset($2::jsonb) AS r(n int, id text, channel text, external_id text, external_number text, connection_id text, status text, held_from text, hold_reason text, hold_detail jsonb,
+              market_check jsonb, buyer jsonb, buyer_key text, ship_to jsonb, ship_country text, currency text, subtotal bigint, shipping bigint, tax bigint, discount bigint, total bigint,
+              taxes_included boolean, tax_lines jsonb, payment_status text, fulfilment_status text, tags jsonb, note text, warnings jsonb, channel_payload jsonb, channel_updated_at timestamptz, placed_at timestamptz)
+        ORDER BY r.n
        ON CONFLICT (org_id, channel, external_id) DO NOTHING RETURNING *
      ), l AS (
        INSERT INTO order_lines (id, org_id, order_id, line_no, external_line_id, sku, title, qty, unit_price, line_total, currency, tax_lines, shipped_qty)
-       SELECT l.id, o.org_id, o.id, l.line_no, l.ext, l.sku, l.title, l.qty, l.unit_price, l.line_total, l.currency, l.tax_lines::jsonb, 0
-         FROM o, unnest($32::text[], $33::int[], $34::text[], $35::text[], $36::text[], $37::int[], $38::bigint[], $39::bigint[], $40::text[], $41::text[])
-              AS l(id, line_no, ext, sku, title, qty, unit_price, line_total, currency, tax_lines)
-       RETURNING line_no, tax_lines
+       SELECT l.id, o.org_id, o.id, l.line_no, l.ext, l.sku, l.title, l.qty, l.unit_price, l.line_total, l.currency, l.tax_lines, 0
+         FROM jsonb_to_recordset($3::jsonb) AS l(order_id text, id text, line_no int, ext text, sku text, title text, qty int, unit_price bigint, line_total bigint, currency text, tax_lines jsonb)
+         JOIN o ON o.id = l.order_id
+       RETURNING order_id, line_no, tax_lines
      ), t AS (
        INSERT INTO order_timeline (org_id, order_id, kind, from_state, to_state, detail, actor_org_id, actor_user_id, request_id)
-       SELECT o.org_id, o.id, t.kind, t.from_state, t.to_state, t.detail::jsonb, $46, $47, $48
-         FROM o, unnest($42::text[], $43::text[], $44::text[], $45::text[]) WITH ORDINALITY AS t(kind, from_state, to_state, detail, n)
+       SELECT o.org_id, o.id, t.kind, t.from_state, t.to_state, t.detail, $4, $5, $6
+         FROM jsonb_to_recordset($7::jsonb) AS t(n int, order_id text, kind text, from_state text, to_state text, detail jsonb)
+         JOIN o ON o.id = t.order_id
         ORDER BY t.n
-       RETURNING seq, kind
+       RETURNING order_id, seq, kind
      )
-     SELECT o.*, (SELECT jsonb_agg(l.tax_lines ORDER BY l.line_no) FROM l) AS stored_tax_lines, (SELECT max(seq) FROM t WHERE kind = 'state') AS state_seq FROM o`,
-    [id, ctx.orgId, input.channel, externalId, input.externalNumber || externalId, opts.connectionId ?? null, first?.to ?? 'draft', first?.heldFrom ?? null, first?.holdReason ?? null,
-      first && first.holdDetail !== null ? JSON.stringify(first.holdDetail) : null, first && first.marketCheck !== undefined ? JSON.stringify(first.marketCheck) : null,
-      JSON.stringify(buyer), buyerKey(buyer, shipTo), shipTo ? JSON.stringify(shipTo) : null, shipTo?.country ?? null,
-      input.currency, input.totals.subtotal, input.totals.shipping, input.totals.tax, input.totals.discount, input.totals.total, input.taxesIncluded, JSON.stringify(input.taxLines ?? []),
-      input.paymentStatus, input.fulfilmentStatus, input.tags ?? [], input.note ?? '', JSON.stringify(warnings), input.raw === undefined ? null : JSON.stringify(input.raw), channelUpdatedAt(input.raw), input.createdAt || null,
-      lines.map((l) => l.id), lines.map((l) => l.line_no), lines.map((l) => l.external_line_id), lines.map((l) => l.sku), lines.map((l) => l.title), lines.map((l) => l.qty),
-      lines.map((l) => l.unit_price), lines.map((l) => l.line_total), lines.map((l) => l.currency), lines.map((l) => JSON.stringify(l.tax_lines)),
-      timeline.map((t) => t.kind), timeline.map((t) => t.from), timeline.map((t) => t.to), timeline.map((t) => JSON.stringify(t.detail)), ctx.orgId, ctx.userId, ctx.requestId],
+     SELECT o.*, (SELECT jsonb_agg(l.tax_lines ORDER BY l.line_no) FROM l WHERE l.order_id = o.id) AS stored_tax_lines,
+            (SELECT max(t.seq) FROM t WHERE t.order_id = o.id AND t.kind = 'state') AS state_seq
+       FROM o`,
+    [ctx.orgId, JSON.stringify(orderRecords), JSON.stringify(lineRecords), ctx.orgId, ctx.userId, ctx.requestId, JSON.stringify(timelineRecords)],
   );
-  if (!inserted[0]) {
-    const existing = await tx.one(`SELECT * FROM orders WHERE org_id = $1 AND channel = $2 AND external_id = $3 FOR UPDATE`, [ctx.orgId, input.channel, externalId]);
-    return applyChannelUpdate(tx, ctx, existing, { ...input, shipTo });
-  }
-  const { stored_tax_lines: storedTaxLines, state_seq: stateSeq, ...order } = inserted[0];
-  // the lines as stored: every column is what was sent, except tax lines, which jsonb normalises
-  const storedLines = lines.map((l, i) => ({ ...l, tax_lines: storedTaxLines[i] }));
-  await recordAudit(tx, ctx, { action: 'order.create', entityType: 'order', entityId: order.id, after: { channel: input.channel, external_id: externalId, total: input.totals.total, currency: input.currency } });
-  await emit(tx, ctx, { type: 'orders.order.created', entityType: 'order', entityId: order.id, orgId: order.org_id, payload: { order_id: order.id, channel: input.channel, external_id: externalId, total: input.totals.total, currency: input.currency, lines: lines.map((l) => ({ sku: l.sku, qty: l.qty })) } });
-
-  let reservations: ReservationRow[] = [];
-  if (first && plan) {
-    // last statement before commit: the stock rows are locked from here on
-    const taken = await reserveAsPlanned(tx, sellerCtx(ctx, order), { orderId: order.id, lines: plan });
-    if (taken) reservations = taken;
-    else {
-      // a concurrent order took the planned stock: back to draft, and the general path decides
-      Object.assign(order, { status: 'draft', held_from: null, hold_reason: null, hold_detail: null, market_check: null });
-      await undoTransition(tx, order, stateSeq);
-      first = null;
-    }
-  }
-  if (first) {
-    await announceTransition(tx, ctx, first);
-    return { order, created: true, outcome: 'created', detail: orderDetail(order, storedLines, reservations, [], [], true) };
-  }
-  await acceptOrder(tx, ctx, order, { lines, market: market ?? undefined });
-  return { order, created: true, outcome: 'created' };
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 async function insertLines(tx: Executor, order: any, lines: any[]) {
