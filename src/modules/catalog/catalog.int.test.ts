@@ -4,7 +4,7 @@ import { loadMarketRuleSets } from '../../engines/market-access/load.ts';
 import { newParty, dbLabel, testRuntime, type Party, type TestRuntime } from '../../../test/helpers.ts';
 import { identityModule } from '../identity/index.ts';
 import { webhooksModule } from '../webhooks/index.ts';
-import { catalogModule, checkSkusForMarket, getSkus, notifyExpiringCertificates, recheckForRuleChange } from './index.ts';
+import { catalogModule, checkSkusForMarket, checkSkuSetsForMarket, getSkus, notifyExpiringCertificates, recheckForRuleChange } from './index.ts';
 import { catalogDemo } from './demo.ts';
 
 const earbuds = (code = 'EB-1') => ({
@@ -143,6 +143,11 @@ describe(`catalogue (${dbLabel})`, () => {
     expect(skus.get('lip-1')).toMatchObject({ code: 'LIP-1', hsCode: '330410', title: { en: 'Lip gloss', 'zh-CN': '唇彩' }, originCountry: 'CN', weightGrams: 100, prices: { JPY: 2200 }, attributes: { cosmetic: true, liquid: true } });
     expect(skus.get('EB-1')!.dimsMm).toEqual({ l: 64, w: 51, h: 25 });
     await expect(checkSkusForMarket(rt.db, a.orgId, ['LIP-1'], 'XX')).rejects.toThrow(/Unknown market/);
+    // many orders' SKU sets at once (order intake batches): each set answered exactly as alone
+    const sets = [['EB-1'], ['LIP-1', 'EB-1', 'NOPE'], ['nope', 'eb-1'], ['EB-1', 'LIP-1']];
+    const together = await checkSkuSetsForMarket(rt.db, a.orgId, sets, 'JP');
+    for (let i = 0; i < sets.length; i++) expect(together[i]).toEqual(await checkSkusForMarket(rt.db, a.orgId, sets[i], 'JP'));
+    expect(together.map((t) => t.status)).toEqual(['allowed_with_conditions', 'blocked', 'blocked', 'blocked']);
   });
 
   it('HS browse and search; classification assistant; confirmation audited with the suggestion it came from', async () => {

@@ -202,6 +202,76 @@ describe(`order hub (${dbLabel})`, () => {
     expect((await checkInventory(rt.db)).ok).toBe(true);
   });
 
+  it('POST /v1/orders/batch: each order taken as POST /v1/orders would take it; invalid ones answered with their own problem; repeats are updates', async () => {
+    const before = (await rt.db.one(`SELECT count(*)::int AS n FROM orders WHERE org_id = $1`, [seller.orgId])).n;
+    const batch = [
+      order({ external_id: 'B-0' }),
+      order({ external_id: 'B-1', ship_to: { ...berlin, postcode: '1011' } }),
+      order({ external_id: 'B-2', payment_status: 'pending' }),
+      order({ external_id: 'B-3', lines: [{ sku: 'BLOCKED-1', qty: 1, unit_price: 2599 }] }),
+      order({ external_id: 'API-1' }), // exists since the first test
+      order({ external_id: 'B-0', tags: ['again'] }), // twice in the batch
+      order({ external_id: 'B-6', accept: false }),
+    ];
+    const res = await api(seller, 'POST', '/v1/orders/batch', { orders: batch });
+    expect(res.statusCode, res.body).toBe(201);
+    const r = res.json();
+    expect(r).toMatchObject({ created: 4, updated: 2, failed: 1 });
+    expect(r.data.map((d: any) => d.index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(r.data.map((d: any) => d.outcome ?? 'error')).toEqual(['created', 'error', 'created', 'created', 'updated', 'updated', 'created']);
+    expect(r.data.map((d: any) => d.order?.status)).toEqual(['accepted', undefined, 'pending_payment', 'on_hold', 'accepted', 'accepted', 'pending_payment']);
+    expect(r.data[3].order.hold_reason).toBe('compliance');
+    expect(r.data[1].error).toMatchObject({ status: 400, errors: [expect.objectContaining({ field: 'orders.1.ship_to.postcode' })] });
+    expect(r.data[5].order.id).toBe(r.data[0].order.id);
+    expect((await rt.db.one(`SELECT count(*)::int AS n FROM orders WHERE org_id = $1`, [seller.orgId])).n).toBe(before + 4);
+    // a batch order is the order a single POST makes: state, reservation, timeline, events, audit
+    const b0 = await ok(seller, 'GET', `/v1/orders/${r.data[0].order.id}`);
+    expect(b0).toMatchObject({ external_id: 'B-0', status: 'accepted', tags: ['again'], totals: { total: 5253 }, ship_to: { phone: '+493012345678' } });
+    expect(b0.reservations).toMatchObject([{ sku: 'ORD-A', warehouse_id: dus, qty: 2, status: 'active' }]);
+    const tl = (await ok(seller, 'GET', `/v1/orders/${b0.id}/timeline`)).data.map((t: any) => `${t.kind}:${t.to_state ?? ''}`);
+    expect(tl).toEqual(['created:draft', 'state:accepted', 'channel:']);
+    expect((await rt.db.query(`SELECT type FROM outbox WHERE entity_id = $1 ORDER BY id`, [b0.id])).map((x: any) => x.type)).toEqual(['orders.order.created', 'orders.order.accepted', 'orders.order.updated']);
+    expect((await rt.db.query(`SELECT action FROM audit_log WHERE entity_id = $1 ORDER BY id`, [b0.id])).map((x: any) => x.action)).toEqual(['order.create', 'order.accepted']);
+    expect((await ok(seller, 'GET', `/v1/orders/${r.data[3].order.id}`)).hold_detail.reasons).toEqual(['BLOCKED-1: [TEST-RULE] lithium batteries need UN38.3']);
+    // the same Idempotency-Key and body: the first answer again, nothing new
+    const key = { 'idempotency-key': 'batch-key-1' };
+    const first = await api(seller, 'POST', '/v1/orders/batch', { orders: [order({ external_id: 'B-IDEM' })] }, key);
+    const replay = await api(seller, 'POST', '/v1/orders/batch', { orders: [order({ external_id: 'B-IDEM' })] }, key);
+    expect(replay.statusCode).toBe(201);
+    expect(replay.json()).toEqual(first.json());
+    expect((await rt.db.one(`SELECT count(*)::int AS n FROM orders WHERE org_id = $1 AND external_id = 'B-IDEM'`, [seller.orgId])).n).toBe(1);
+    // a malformed order fails the whole request, naming it; nothing is written
+    const bad = await api(seller, 'POST', '/v1/orders/batch', { orders: [order({ external_id: 'B-X1' }), { ...order({ external_id: 'B-X2' }), colour: 'red' }] });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors).toEqual([expect.objectContaining({ field: 'orders.1.colour' })]);
+    expect((await api(seller, 'POST', '/v1/orders/batch', { orders: [] })).statusCode).toBe(400);
+    expect((await rt.db.one(`SELECT count(*)::int AS n FROM orders WHERE org_id = $1 AND external_id LIKE 'B-X%'`, [seller.orgId])).n).toBe(0);
+    expect((await checkInventory(rt.db)).ok).toBe(true);
+  });
+
+  it('NO OVERSELL in batches: 10 units, 10 concurrent batches of 20 orders with the SKUs in either order → exactly 10 accepted, no deadlock', async () => {
+    await stock('HOT-BATCH', 10);
+    const line = (sku: string) => ({ sku, qty: 1, unit_price: 999 });
+    const batches = Array.from({ length: 10 }, (_, b) => ({
+      orders: Array.from({ length: 20 }, (_, i) => order({ external_id: `HB-${b}-${i}`, lines: (b + i) % 2 ? [line('HOT-BATCH'), line('ORD-A')] : [line('ORD-A'), line('HOT-BATCH')] })),
+    }));
+    const results = await Promise.all(batches.map((body) => api(seller, 'POST', '/v1/orders/batch', body)));
+    for (const res of results) expect(res.statusCode, res.body).toBe(201);
+    const orders = results.flatMap((res) => res.json().data.map((d: any) => d.order));
+    expect(orders).toHaveLength(200);
+    expect(orders.filter((o: any) => o.status === 'accepted')).toHaveLength(10);
+    expect(orders.filter((o: any) => o.status === 'on_hold' && o.hold_reason === 'stock')).toHaveLength(190);
+    expect((await ok(seller, 'GET', `/v1/inventory/stock?sku=HOT-BATCH`)).data[0]).toMatchObject({ on_hand: 10, reserved: 10, available: 0 });
+    const ids = orders.map((o: any) => o.id);
+    const timelines = new Map((await rt.db.query(`SELECT order_id, string_agg(kind || ':' || COALESCE(to_state, ''), ',' ORDER BY seq) AS t FROM order_timeline WHERE order_id = ANY($1) GROUP BY order_id`, [ids])).map((x: any) => [x.order_id, x.t]));
+    const reserved = new Map((await rt.db.query(`SELECT order_id, sum(qty)::int AS q FROM inv_reservations WHERE order_id = ANY($1) AND status = 'active' GROUP BY order_id`, [ids])).map((x: any) => [x.order_id, x.q]));
+    for (const o of orders) {
+      expect(timelines.get(o.id)).toBe(`created:draft,state:${o.status}`);
+      expect(reserved.get(o.id) ?? 0).toBe(o.status === 'accepted' ? 2 : 0);
+    }
+    expect((await checkInventory(rt.db)).ok).toBe(true);
+  });
+
   it('split across warehouses and merge orders of the same buyer and address, with lineage and exact money', async () => {
     const o = await ok(seller, 'POST', '/v1/orders', order({ lines: [{ sku: 'ORD-B', qty: 6, unit_price: 333, tax_lines: [{ title: 'VAT', amount: 380 }] }], shipping: 1001 }));
     expect(o.status).toBe('accepted');

@@ -54,6 +54,10 @@ export const orderRoutes: RouteDef[] = [
     body: orderBody, handler: ({ tx, ctx, body }) => svc.createApiOrder(tx, ctx, body),
   }),
   defineRoute({
+    method: 'POST', url: '/v1/orders/batch', summary: 'Create up to 500 orders in one request and one transaction, each as POST /v1/orders would; an order with invalid fields gets its own problem and the others go in', tags, auth: 'orders:write', creates: true,
+    body: z.strictObject({ orders: z.array(orderBody).min(1).max(500) }), handler: ({ tx, ctx, body }) => svc.createApiOrders(tx, ctx, body),
+  }),
+  defineRoute({
     method: 'POST', url: '/v1/orders/import', summary: 'Import a Tradelane order CSV (Content-Type: text/csv), all or nothing; ?dry_run=true to check', tags, auth: 'orders:write', rawBody: true, creates: true,
     query: z.strictObject({ dry_run: z.enum(['true', 'false']).default('false'), encoding: z.string().max(20).optional(), utc_offset_minutes: z.coerce.number().int().min(-840).max(840).optional() }),
     handler: ({ tx, ctx, body, query }) => ch.importCsv(tx, ctx, body, { dryRun: query.dry_run === 'true', encoding: query.encoding, utcOffsetMinutes: query.utc_offset_minutes }),

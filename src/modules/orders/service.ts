@@ -3,7 +3,7 @@ import { systemContext, type AuthContext } from '../../kernel/context.ts';
 import { sha256Hex } from '../../kernel/crypto.ts';
 import type { Executor } from '../../kernel/db.ts';
 import type { StoredEvent } from '../../kernel/events.ts';
-import { AppError, badRequest, conflict, notFound, validationError, type FieldError } from '../../kernel/errors.ts';
+import { AppError, badRequest, conflict, notFound, problemTypeBase, validationError, type FieldError } from '../../kernel/errors.ts';
 import { emit, type DomainEvent } from '../../kernel/events.ts';
 import { canAccess, shareRecord } from '../../kernel/grants.ts';
 import { newId } from '../../kernel/ids.ts';
@@ -358,7 +358,7 @@ function orderDetail(o: any, lines: any[], reservations: any[], shipments: any[]
 export interface IntakeResult { order: any; created: boolean; outcome: string; detail?: ReturnType<typeof orderDetail> }
 /** One order of a batch: its result, or the problem that kept it out (the others go in regardless). */
 export type IntakeItemResult = IntakeResult | { error: AppError };
-export interface IntakeItem { order: ChannelOrder; warnings?: Issue[] }
+export interface IntakeItem { order: ChannelOrder; warnings?: Issue[]; /** overrides IntakeOptions.autoAccept for this order */ autoAccept?: boolean }
 
 /**
  * Take in one order from any channel. A second delivery of the same channel order (same org,
@@ -414,7 +414,7 @@ export async function intakeMany(tx: Executor, ctx: AuthContext, items: IntakeIt
   for (const o of fresh) {
     if (o.input.cancelled) o.first = describeTransition(o.draft, 'cancelled', { reason: o.input.cancelled.reason ?? 'cancelled in the channel' });
     else if (o.holdAddress.length) o.first = describeTransition(o.draft, 'on_hold', {}, { hold_reason: 'address', hold_detail: { errors: o.holdAddress }, held_from: 'pending_payment' });
-    else if (PAID.has(o.input.paymentStatus) && opts.autoAccept !== false) accepting.push(o);
+    else if (PAID.has(o.input.paymentStatus) && (items[o.index].autoAccept ?? opts.autoAccept) !== false) accepting.push(o);
     else o.first = describeTransition(o.draft, 'pending_payment');
   }
   const prepared = await prepareAcceptances(tx, accepting.map((o) => ({ order: o.draft, lines: o.lines, opts: {} })));
@@ -617,7 +617,8 @@ export async function cancelOrder(tx: Executor, ctx: AuthContext, order: any, re
 
 // ---------- use-cases behind the routes ----------
 
-export async function createApiOrder(tx: Executor, ctx: AuthContext, body: any) {
+/** POST /v1/orders body → the channel order model (totals computed from the lines). */
+function apiOrderInput(body: any): ChannelOrder {
   const currency = body.currency;
   const lines = body.lines.map((l: any, i: number) => ({
     externalLineId: l.external_line_id ?? String(i + 1), sku: l.sku, title: l.title ?? '', quantity: l.qty, unitPrice: l.unit_price,
@@ -629,13 +630,51 @@ export async function createApiOrder(tx: Executor, ctx: AuthContext, body: any) 
   const taxesIncluded = body.taxes_included ?? false;
   const total = subtotal + shipping + (taxesIncluded ? 0 : lineTax) - discount;
   if (!Number.isSafeInteger(total) || total < 0) throw validationError([{ field: 'discount', message: 'the order total would be negative or too large' }]);
-  const input: ChannelOrder = {
+  return {
     channel: body.channel ?? 'api', externalId: body.external_id ?? '', externalNumber: body.external_number ?? body.external_id ?? '', createdAt: body.placed_at ?? new Date().toISOString(),
     buyer: body.buyer, shipTo: body.ship_to, lines, totals: { subtotal, shipping, tax: lineTax, discount, total }, taxesIncluded, taxLines: [], currency,
     paymentStatus: body.payment_status ?? 'pending', fulfilmentStatus: 'unfulfilled', cancelled: null, tags: body.tags ?? [], note: body.note ?? '', raw: body.channel_payload ?? undefined,
   };
-  const r = await intake(tx, ctx, input, { invalidAddress: 'reject', autoAccept: body.accept ?? true });
+}
+
+export async function createApiOrder(tx: Executor, ctx: AuthContext, body: any) {
+  const r = await intake(tx, ctx, apiOrderInput(body), { invalidAddress: 'reject', autoAccept: body.accept ?? true });
   return r.detail ?? getOrder(tx, ctx, r.order.id);
+}
+
+/**
+ * POST /v1/orders/batch: many orders in one request and one transaction (intakeMany), each taken
+ * exactly as POST /v1/orders would take it. An order with invalid fields is answered with its own
+ * problem (fields named from the batch: orders.<i>.…) and the others go in; any other failure fails
+ * the whole batch, with nothing written. Results are in request order.
+ */
+export async function createApiOrders(tx: Executor, ctx: AuthContext, body: { orders: any[] }) {
+  const items: Array<IntakeItem | { error: AppError }> = body.orders.map((o) => {
+    try {
+      return { order: apiOrderInput(o), autoAccept: o.accept ?? true };
+    } catch (err) {
+      if (err instanceof AppError) return { error: err };
+      throw err;
+    }
+  });
+  const valid = items.filter((i): i is IntakeItem => !('error' in i));
+  const taken = await intakeMany(tx, ctx, valid, { invalidAddress: 'reject' });
+  let next = 0;
+  const counts = { created: 0, updated: 0, failed: 0 };
+  const data = items.map((item, index) => {
+    const r = 'error' in item ? item : taken[next++];
+    if ('error' in r) {
+      counts.failed++;
+      const e = r.error;
+      const errors = e.errors.map((f) => ({ field: `orders.${index}.${f.field}`, message: f.message }));
+      return { index, error: { type: problemTypeBase + e.code, status: e.status, detail: e.message, ...(errors.length ? { errors } : {}) } };
+    }
+    if (r.created) counts.created++;
+    else counts.updated++;
+    const o = r.order;
+    return { index, outcome: r.outcome, order: { id: o.id, external_id: o.external_id, status: o.status, hold_reason: o.hold_reason ?? null, total: Number(o.total), currency: o.currency } };
+  });
+  return { ...counts, data };
 }
 
 export async function updateOrder(tx: Executor, ctx: AuthContext, id: string, patch: { tags?: string[]; note?: string; ship_to?: ChannelAddress }) {
