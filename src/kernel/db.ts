@@ -26,7 +26,8 @@ export interface Executor {
   /**
    * Several statements in ONE round trip, in order (simple protocol, parameters inlined as literals):
    * each statement's rows. Batches use it for statements that do not depend on each other's results.
-   * A failing statement fails the call (and, in a transaction, the transaction).
+   * A failing statement fails the call (and, in a transaction, the transaction). In a transaction,
+   * deferred writes queued so far travel ahead of the statements in the same message.
    */
   queryMany(statements: ReadonlyArray<Statement>): Promise<any[][]>;
   /**
@@ -147,20 +148,27 @@ class Transaction {
   private async runMany(statements: ReadonlyArray<Statement>): Promise<any[][]> {
     if (this.failed) throw this.failed;
     if (statements.length === 0) return [];
-    const text = statements.map(([sql, params]) => inlineParams(sql, params)).join(';\n');
-    if (this.begun) return (await this.wire.simple(text)).map((r) => r.rows);
-    this.begun = true;
-    const first = this.opts.first;
-    const results = await this.wire.simple(first ? `BEGIN;\n${inlineParams(first.sql, first.params)};\n${text}` : `BEGIN;\n${text}`);
+    // Deferred writes queued so far go ahead of the statements, in the same message: the message is
+    // sent anyway, and COMMIT's message gets shorter — it matters when these statements take locks
+    // that are held until COMMIT (stock reservations), as every write behind them prolongs the hold.
+    const ahead = this.deferred.splice(0);
+    const text = [...ahead, ...statements.map(([sql, params]) => inlineParams(sql, params))].join(';\n');
+    const first = this.begun ? undefined : this.opts.first;
+    const message = this.begun ? text : first ? `BEGIN;\n${inlineParams(first.sql, first.params)};\n${text}` : `BEGIN;\n${text}`;
+    const skip = (this.begun ? 0 : first ? 2 : 1) + ahead.length;
     if (first) {
+      this.begun = true;
+      const results = await this.wire.simple(message);
       try {
         first.check(results[1].rows);
       } catch (err) {
         this.failed = err;
         throw err;
       }
+      return results.slice(skip).map((r) => r.rows);
     }
-    return results.slice(first ? 2 : 1).map((r) => r.rows);
+    this.begun = true;
+    return (await this.wire.simple(message)).slice(skip).map((r) => r.rows);
   }
 
   private async runText(text: string) {

@@ -68,6 +68,14 @@ describe(`transactions with combined round trips (${dbLabel})`, () => {
     expect(inserted.map((r) => r.id)).toEqual([20, 21]);
     expect(read).toEqual([{ id: 20, v: "o'clock \\ 20", big: 9_007_199_254_740_991, arr: ['a', null, 'b"c'] }, { id: 21, v: null, big: 9_007_199_254_740_991, arr: ['a', null, 'b"c'] }]);
     expect(none).toEqual([]);
+    // deferred writes queued before a queryMany travel ahead of its statements (and are seen by them)
+    const [[count]] = await db.transaction(async (tx) => {
+      await tx.defer(`INSERT INTO tx_probe VALUES ($1, 'deferred')`, [22]);
+      const out = await tx.queryMany([[`SELECT count(*)::int AS n FROM tx_probe WHERE id = $1`, [22]]]);
+      await tx.query(`DELETE FROM tx_probe WHERE id = 22`);
+      return out;
+    });
+    expect(count).toEqual({ n: 1 });
     // as the first statement, behind BEGIN and the first read
     let seen: any[] = [];
     const [[row]] = await db.transaction((tx) => tx.queryMany([[`SELECT v FROM tx_probe WHERE id = $1`, [20]]]), { first: { sql: `SELECT count(*)::int AS n FROM tx_probe WHERE id = $1`, params: [21], check(rows) { seen = rows; } } });
