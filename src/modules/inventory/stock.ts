@@ -311,28 +311,84 @@ export async function reserveAsPlanned(tx: Executor, ctx: Actor, input: { orderI
 }
 
 /**
- * reserveAsPlanned for several orders of one seller in ONE round trip, each all or nothing. The
- * stock rows of all of them are locked first, in one statement, in the (sku, warehouse) order every
- * reservation locks in, so a batch never deadlocks with another batch or a single order; then each
- * order's reservation statement runs as it would alone.
+ * reserveAsPlanned for several orders of one seller, each all or nothing, with the outcome of
+ * reserving them one after another in the given order — in two statements for the whole batch:
+ *  1. lock every stock row the batch plans to use, in the (sku, warehouse) order every reservation
+ *     locks in (so a batch never deadlocks with another batch or a single order), and read their levels;
+ *  2. decide here, order by order on the locked levels, which orders get all their lines (an order
+ *     that does not fit takes nothing), then update each stock row ONCE by the batch's total and
+ *     insert the reservations and movements in one statement.
+ * One row updated per stock row instead of one per order line: a hot row's new versions no longer
+ * pile up within the transaction.
  */
 export async function reserveManyAsPlanned(tx: Executor, ctx: Actor, orders: Array<{ orderId: string; lines: PlannedLine[] }>): Promise<Array<ReservationRow[] | null>> {
   const work = orders.map((o) => ({ orderId: o.orderId, lines: [...o.lines].sort(bySkuThenWarehouse) })).filter((o) => o.lines.length > 0);
-  const statements = work.map((o) => ({ ...o, ...reservationStatement(ctx, o.orderId, o.lines) }));
-  const rows = new Map<string, string>();
-  for (const o of work) for (const l of o.lines) rows.set(`${l.sku}\u0000${l.warehouseId}`, l.warehouseId);
-  const lockFirst: Statement[] = work.length > 1
-    ? [[`SELECT 1 FROM inv_stock WHERE org_id = $1 AND (sku, warehouse_id) IN (SELECT * FROM unnest($2::text[], $3::text[])) ORDER BY sku, warehouse_id FOR UPDATE`,
-      [ctx.orgId, [...rows.keys()].map((k) => k.split('\u0000')[0]), [...rows.values()]]]]
-    : [];
-  const answers = (await tx.queryMany([...lockFirst, ...statements.map((s): Statement => [s.sql, s.params])])).slice(lockFirst.length);
   const outcome = new Map<string, ReservationRow[] | null>();
-  for (let i = 0; i < statements.length; i++) {
-    const s = statements[i];
-    const done = oneStatementOutcome(s.orderId, s.lines, answers[i]);
-    if (!done.reserved) { outcome.set(s.orderId, null); continue; }
-    await alertsAfterReserving(tx, ctx, s.orderId, done.reserved);
-    outcome.set(s.orderId, done.reserved.map(({ levels: _levels, ...r }) => r));
+  if (work.length === 1) {
+    // one order: its one statement (inv_reserve_lines / inv_reserve_one) does it all
+    const { orderId, lines } = work[0];
+    const { sql, params } = reservationStatement(ctx, orderId, lines);
+    const [rows] = await tx.queryMany([[sql, params]]);
+    const done = oneStatementOutcome(orderId, lines, rows);
+    if (done.reserved) await alertsAfterReserving(tx, ctx, orderId, done.reserved);
+    outcome.set(orderId, done.reserved ? done.reserved.map(({ levels: _levels, ...r }) => r) : null);
+  } else if (work.length > 1) {
+    const keyOf = (sku: string, warehouseId: string) => `${sku}\u0000${warehouseId}`;
+    const wanted = new Map<string, PlannedLine>();
+    for (const o of work) for (const l of o.lines) wanted.set(keyOf(l.sku, l.warehouseId), l);
+    const locked = await tx.queryMany([[
+      `SELECT sku, warehouse_id, on_hand, reserved, in_transit, safety FROM inv_stock
+        WHERE org_id = $1 AND (sku, warehouse_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+        ORDER BY sku, warehouse_id FOR UPDATE`,
+      [ctx.orgId, [...wanted.values()].map((l) => l.sku), [...wanted.values()].map((l) => l.warehouseId)],
+    ]]);
+    const levels = new Map<string, Levels>(locked[0].map((r: any) => [keyOf(r.sku, r.warehouse_id), { on_hand: r.on_hand, reserved: r.reserved, in_transit: r.in_transit, safety: r.safety }]));
+    const taken: Array<{ orderId: string; lines: Array<PlannedLine & { id: string; levels: Levels }> }> = [];
+    for (const o of work) {
+      const fits = o.lines.every((l) => { const lv = levels.get(keyOf(l.sku, l.warehouseId)); return lv && lv.on_hand - lv.reserved >= l.qty; });
+      if (!fits) { outcome.set(o.orderId, null); continue; }
+      taken.push({
+        orderId: o.orderId,
+        lines: o.lines.map((l) => {
+          const lv = levels.get(keyOf(l.sku, l.warehouseId))!;
+          lv.reserved += l.qty;
+          return { ...l, id: newId('rsv'), levels: { ...lv } };
+        }),
+      });
+    }
+    const flat = taken.flatMap((o) => o.lines.map((l) => ({ ...l, orderId: o.orderId })));
+    if (flat.length) {
+      const rows = await tx.query(
+        `WITH r AS (
+           SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[]) AS r(id, order_id, sku, warehouse_id, qty)
+         ), moved AS (
+           UPDATE inv_stock s SET reserved = s.reserved + t.qty, updated_at = now()
+             FROM (SELECT sku, warehouse_id, sum(qty)::int AS qty FROM r GROUP BY sku, warehouse_id) t
+            WHERE s.org_id = $1 AND s.sku = t.sku AND s.warehouse_id = t.warehouse_id
+           RETURNING 1
+         ), mv AS (
+           INSERT INTO inv_movements (org_id, sku, warehouse_id, kind, d_reserved, reference_type, reference_id, actor_org_id, actor_user_id, request_id)
+           SELECT $1, sku, warehouse_id, 'reservation', qty, 'order', order_id, $7, $8, $9 FROM r ORDER BY id
+         ), rsv AS (
+           INSERT INTO inv_reservations (id, org_id, order_id, sku, warehouse_id, qty)
+           SELECT id, $1, order_id, sku, warehouse_id, qty FROM r ORDER BY id
+           RETURNING id, consumed, released, status, created_at
+         )
+         SELECT rsv.*, (SELECT count(*)::int FROM moved) AS rows_moved FROM rsv`,
+        [ctx.orgId, flat.map((l) => l.id), flat.map((l) => l.orderId), flat.map((l) => l.sku), flat.map((l) => l.warehouseId), flat.map((l) => l.qty), ctx.orgId, ctx.userId, ctx.requestId],
+      );
+      const moved = new Set(flat.map((l) => keyOf(l.sku, l.warehouseId))).size;
+      if (rows.length !== flat.length || rows.some((r) => r.rows_moved !== moved)) throw new Error(`batch reservation: ${rows.length} of ${flat.length} reservations, ${rows[0]?.rows_moved} of ${moved} stock rows written`);
+      const stored = new Map(rows.map((r) => [r.id, r]));
+      for (const o of taken) {
+        const reserved: ReservedLine[] = o.lines.map((l) => {
+          const r = stored.get(l.id)!;
+          return { id: l.id, sku: l.sku, warehouse_id: l.warehouseId, qty: l.qty, consumed: r.consumed, released: r.released, status: r.status, created_at: r.created_at, levels: l.levels };
+        });
+        await alertsAfterReserving(tx, ctx, o.orderId, reserved);
+        outcome.set(o.orderId, reserved.map(({ levels: _levels, ...r }) => r));
+      }
+    }
   }
   return orders.map((o) => (o.lines.length === 0 ? [] : outcome.get(o.orderId)!));
 }
