@@ -31,5 +31,6 @@ export async function recordAudit(tx: Executor, ctx: AuthContext, e: AuditEntry)
     `INSERT INTO audit_log (org_id, actor_user_id, actor_api_key_id, action, entity_type, entity_id, diff, request_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [e.orgId ?? ctx.orgId, ctx.userId, ctx.apiKeyId, e.action, e.entityType, e.entityId, JSON.stringify(diff(e.before, e.after)), ctx.requestId],
+    { append: true }, // one multi-row INSERT for all audit rows of the transaction
   );
 }

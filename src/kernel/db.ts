@@ -34,8 +34,13 @@ export interface Executor {
    * A write whose result nobody reads (audit rows, outbox events, idempotency records): in a
    * transaction it is queued and sent together with COMMIT in one round trip, in call order; a
    * failure fails the commit. Outside a transaction it runs at once.
+   *
+   * `append`: the write is a single-row `INSERT … VALUES (…)` into an append-only table that no
+   * other deferred write depends on (audit_log, outbox): rows of the same statement are then sent as
+   * ONE multi-row INSERT, in call order, at the place of the first — one statement for PostgreSQL to
+   * parse and plan instead of one per row.
    */
-  defer(sql: string, params?: unknown[]): Promise<void>;
+  defer(sql: string, params?: unknown[], opts?: { append?: boolean }): Promise<void>;
   /** Read a hot record through the process's read cache (read-cache.ts); inside a transaction, straight from the database. */
   cached<T>(key: string, load: () => Promise<T>): Promise<T>;
   /** These cached keys ("prefix*" for a family) are stale once this transaction commits: evicted now, after COMMIT, and in every server process. */
@@ -124,7 +129,9 @@ interface Wire {
 class Transaction {
   private begun = false;
   private failed: unknown = null;
-  private readonly deferred: string[] = [];
+  /** Queued deferred writes: statement text, or the rows of one multi-row INSERT (its VALUES text and tuples). */
+  private readonly deferred: Array<string | { head: string; rows: string[] }> = [];
+  private readonly appends = new Map<string, { head: string; rows: string[] }>();
   private readonly evictions: string[] = [];
 
   constructor(private readonly wire: Wire, private readonly cache: ReadCache, private readonly notify: boolean, private readonly opts: TransactionOptions = {}) {}
@@ -151,7 +158,7 @@ class Transaction {
     // Deferred writes queued so far go ahead of the statements, in the same message: the message is
     // sent anyway, and COMMIT's message gets shorter — it matters when these statements take locks
     // that are held until COMMIT (stock reservations), as every write behind them prolongs the hold.
-    const ahead = this.deferred.splice(0);
+    const ahead = this.takeDeferred();
     const text = [...ahead, ...statements.map(([sql, params]) => inlineParams(sql, params))].join(';\n');
     const first = this.begun ? undefined : this.opts.first;
     const message = this.begun ? text : first ? `BEGIN;\n${inlineParams(first.sql, first.params)};\n${text}` : `BEGIN;\n${text}`;
@@ -185,7 +192,17 @@ class Transaction {
     maybeOne: async (sql, params) => (await this.run(sql, params))[0],
     exec: (sql) => this.runText(sql),
     queryMany: (statements) => this.runMany(statements),
-    defer: async (sql, params) => { this.deferred.push(inlineParams(sql, params)); },
+    defer: async (sql, params, opts) => {
+      if (!opts?.append) return void this.deferred.push(inlineParams(sql, params));
+      const at = sql.lastIndexOf('VALUES');
+      if (at < 0) throw new Error(`defer(append): not an INSERT … VALUES statement: ${sql.slice(0, 80)}`);
+      const tuple = inlineParams(sql.slice(at + 6), params);
+      const queued = this.appends.get(sql);
+      if (queued) return void queued.rows.push(tuple);
+      const entry = { head: sql.slice(0, at + 6), rows: [tuple] };
+      this.appends.set(sql, entry);
+      this.deferred.push(entry);
+    },
     cached: (_key, load) => load(),
     invalidate: async (...keys) => {
       for (const k of keys) {
@@ -196,6 +213,12 @@ class Transaction {
     },
   };
 
+  /** The queued deferred writes as statement texts, emptying the queue. */
+  private takeDeferred(): string[] {
+    this.appends.clear();
+    return this.deferred.splice(0).map((d) => (typeof d === 'string' ? d : d.head + d.rows.join(',')));
+  }
+
   /**
    * Deferred writes and COMMIT in one round trip — with BEGIN, and the `first` read, if the use-case
    * ran no statement of its own (then the whole transaction is one round trip, and `check` sees the
@@ -204,7 +227,7 @@ class Transaction {
   async commit() {
     if (this.failed) throw this.failed;
     if (!this.begun && this.deferred.length === 0 && !this.opts.first) return;
-    const text = [...this.deferred, 'COMMIT'].join(';\n');
+    const text = [...this.takeDeferred(), 'COMMIT'].join(';\n');
     const first = this.begun ? undefined : this.opts.first;
     const message = this.begun ? text : first ? `BEGIN;\n${inlineParams(first.sql, first.params)};\n${text}` : `BEGIN;\n${text}`;
     this.begun = true; // before sending: if a statement fails, the open transaction must be rolled back

@@ -36,6 +36,7 @@ export async function emit(tx: Executor, ctx: Pick<AuthContext, 'requestId' | 'u
     `INSERT INTO outbox (event_id, type, org_id, audience, entity_type, entity_id, payload, request_id, actor_user_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
     [eventId, e.type, e.orgId, e.audience ?? [], e.entityType, e.entityId, JSON.stringify(e.payload), ctx?.requestId ?? null, ctx?.userId ?? null],
+    { append: true }, // one multi-row INSERT for all events of the transaction, in emit order
   );
   dispatcherNudge?.();
   return eventId;

@@ -86,6 +86,26 @@ describe(`transactions with combined round trips (${dbLabel})`, () => {
     await db.query(`DELETE FROM tx_probe WHERE id IN (20, 21)`);
   });
 
+  it('deferred appends: rows of one INSERT statement are written as one multi-row INSERT, in call order, and fail together', async () => {
+    await db.exec(`CREATE TABLE tx_log (seq bigserial PRIMARY KEY, v text NOT NULL)`);
+    const append = `INSERT INTO tx_log (v) VALUES ($1)`;
+    await db.transaction(async (tx) => {
+      for (const v of ['a', "b'", 'c']) {
+        await tx.defer(append, [v], { append: true });
+        await tx.defer(`INSERT INTO tx_probe VALUES ($1, $2)`, [40 + v.length, v]).catch(() => undefined);
+      }
+    }).catch(() => undefined); // tx_probe 41 twice: the whole transaction fails, appends included
+    expect((await db.query(`SELECT v FROM tx_log`))).toEqual([]);
+    await db.transaction(async (tx) => {
+      for (const v of ['a', "b'", 'c', 'd']) await tx.defer(append, [v], { append: true });
+      await tx.defer(`INSERT INTO tx_probe VALUES (43, 'between')`);
+      await tx.defer(append, ['e'], { append: true });
+    });
+    expect((await db.query(`SELECT v FROM tx_log ORDER BY seq`)).map((r) => r.v)).toEqual(['a', "b'", 'c', 'd', 'e']);
+    await expect(db.transaction((tx) => tx.defer(`UPDATE tx_log SET v = $1`, ['x'], { append: true }))).rejects.toThrow(/INSERT … VALUES/);
+    await db.query(`DELETE FROM tx_probe WHERE id = 43`);
+  });
+
   it('queryMany: a failing statement fails the call and nothing of the transaction stays', async () => {
     await expect(db.transaction(async (tx) => {
       await tx.query(`INSERT INTO tx_probe VALUES (30, 'a')`);
