@@ -41,6 +41,13 @@ export interface Executor {
    * parse and plan instead of one per row.
    */
   defer(sql: string, params?: unknown[], opts?: { append?: boolean }): Promise<void>;
+  /**
+   * A write whose result nobody reads but whose effect later statements of the transaction must see
+   * (stock reservations decided on locked rows): it travels ahead of the transaction's next round
+   * trip — a statement, queryMany or COMMIT — instead of costing one of its own. Outside a
+   * transaction it runs at once.
+   */
+  precede(sql: string, params?: unknown[]): Promise<void>;
   /** Read a hot record through the process's read cache (read-cache.ts); inside a transaction, straight from the database. */
   cached<T>(key: string, load: () => Promise<T>): Promise<T>;
   /** These cached keys ("prefix*" for a family) are stale once this transaction commits: evicted now, after COMMIT, and in every server process. */
@@ -96,6 +103,7 @@ function direct(run: (sql: string, params?: unknown[]) => Promise<any[]>, execAl
       return out;
     },
     defer: async (sql, params) => { await run(sql, params); },
+    precede: async (sql, params) => { await run(sql, params); },
     cached: (key, load) => cache.get(key, load),
     async invalidate(...keys) {
       for (const k of keys) {
@@ -132,57 +140,63 @@ class Transaction {
   /** Queued deferred writes: statement text, or the rows of one multi-row INSERT (its VALUES text and tuples). */
   private readonly deferred: Array<string | { head: string; rows: string[] }> = [];
   private readonly appends = new Map<string, { head: string; rows: string[] }>();
+  /** Writes that travel ahead of the next round trip (precede). */
+  private readonly preceding: string[] = [];
   private readonly evictions: string[] = [];
 
   constructor(private readonly wire: Wire, private readonly cache: ReadCache, private readonly notify: boolean, private readonly opts: TransactionOptions = {}) {}
 
-  private async run(sql: string, params?: unknown[]): Promise<any[]> {
-    if (this.failed) throw this.failed;
-    if (this.begun) return lastRows(await this.wire.statement(sql, params));
-    this.begun = true;
-    const first = this.opts.first;
-    if (!first) return lastRows(await this.wire.statement(sql, params, 'BEGIN'));
-    const results = await this.wire.statement(sql, params, `BEGIN;\n${inlineParams(first.sql, first.params)}`);
+  /**
+   * What must travel ahead of the next statement: BEGIN and the `first` read when nothing was sent
+   * yet, then queued `precede` writes. Returns the text and how many results it produces.
+   */
+  private opening(): { text: string; results: number; first?: TransactionOptions['first'] } {
+    const parts: string[] = [];
+    const first = this.begun ? undefined : this.opts.first;
+    if (!this.begun) parts.push('BEGIN');
+    if (first) parts.push(inlineParams(first.sql, first.params));
+    parts.push(...this.preceding.splice(0));
+    this.begun = true; // before sending: if a statement fails, the open transaction must be rolled back
+    return { text: parts.join(';\n'), results: parts.length, first };
+  }
+
+  private checkFirst(first: TransactionOptions['first'], results: Result[]) {
+    if (!first) return;
     try {
       first.check(results[1].rows);
     } catch (err) {
       this.failed = err; // nothing more runs and nothing commits, even if the use-case swallows it
       throw err;
     }
+  }
+
+  private async run(sql: string, params?: unknown[]): Promise<any[]> {
+    if (this.failed) throw this.failed;
+    const { text, first } = this.opening();
+    const results = await this.wire.statement(sql, params, text || undefined);
+    this.checkFirst(first, results);
     return lastRows(results);
   }
 
   private async runMany(statements: ReadonlyArray<Statement>): Promise<any[][]> {
     if (this.failed) throw this.failed;
     if (statements.length === 0) return [];
+    const { text: opening, results: skipOpening, first } = this.opening();
     // Deferred writes queued so far go ahead of the statements, in the same message: the message is
     // sent anyway, and COMMIT's message gets shorter — it matters when these statements take locks
     // that are held until COMMIT (stock reservations), as every write behind them prolongs the hold.
     const ahead = this.takeDeferred();
-    const text = [...ahead, ...statements.map(([sql, params]) => inlineParams(sql, params))].join(';\n');
-    const first = this.begun ? undefined : this.opts.first;
-    const message = this.begun ? text : first ? `BEGIN;\n${inlineParams(first.sql, first.params)};\n${text}` : `BEGIN;\n${text}`;
-    const skip = (this.begun ? 0 : first ? 2 : 1) + ahead.length;
-    if (first) {
-      this.begun = true;
-      const results = await this.wire.simple(message);
-      try {
-        first.check(results[1].rows);
-      } catch (err) {
-        this.failed = err;
-        throw err;
-      }
-      return results.slice(skip).map((r) => r.rows);
-    }
-    this.begun = true;
-    return (await this.wire.simple(message)).slice(skip).map((r) => r.rows);
+    const text = [...(opening ? [opening] : []), ...ahead, ...statements.map(([sql, params]) => inlineParams(sql, params))].join(';\n');
+    const results = await this.wire.simple(text);
+    this.checkFirst(first, results);
+    return results.slice(skipOpening + ahead.length).map((r) => r.rows);
   }
 
   private async runText(text: string) {
     if (this.failed) throw this.failed;
-    const begin = !this.begun;
-    this.begun = true;
-    await this.wire.simple(begin ? `BEGIN;\n${text}` : text);
+    const { text: opening, first } = this.opening();
+    const results = await this.wire.simple(opening ? `${opening};\n${text}` : text);
+    this.checkFirst(first, results);
   }
 
   readonly executor: Executor = {
@@ -192,6 +206,7 @@ class Transaction {
     maybeOne: async (sql, params) => (await this.run(sql, params))[0],
     exec: (sql) => this.runText(sql),
     queryMany: (statements) => this.runMany(statements),
+    precede: async (sql, params) => { this.preceding.push(inlineParams(sql, params)); },
     defer: async (sql, params, opts) => {
       if (!opts?.append) return void this.deferred.push(inlineParams(sql, params));
       const at = sql.lastIndexOf('VALUES');
@@ -226,12 +241,9 @@ class Transaction {
    */
   async commit() {
     if (this.failed) throw this.failed;
-    if (!this.begun && this.deferred.length === 0 && !this.opts.first) return;
-    const text = [...this.takeDeferred(), 'COMMIT'].join(';\n');
-    const first = this.begun ? undefined : this.opts.first;
-    const message = this.begun ? text : first ? `BEGIN;\n${inlineParams(first.sql, first.params)};\n${text}` : `BEGIN;\n${text}`;
-    this.begun = true; // before sending: if a statement fails, the open transaction must be rolled back
-    const results = await this.wire.simple(message);
+    if (!this.begun && this.deferred.length === 0 && this.preceding.length === 0 && !this.opts.first) return;
+    const { text: opening, first } = this.opening();
+    const results = await this.wire.simple([...(opening ? [opening] : []), ...this.takeDeferred(), 'COMMIT'].join(';\n'));
     // COMMIT of a transaction that an earlier (caught) error aborted answers ROLLBACK, not an error.
     if (results[results.length - 1]?.command === 'ROLLBACK') throw new TransactionAborted();
     for (const k of this.evictions) this.cache.evict(k);

@@ -106,6 +106,29 @@ describe(`transactions with combined round trips (${dbLabel})`, () => {
     await db.query(`DELETE FROM tx_probe WHERE id = 43`);
   });
 
+  it('precede: a write that travels ahead of the next round trip; later statements see it; its failure fails the transaction', async () => {
+    const seen = await db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO tx_probe VALUES (50, 'a')`);
+      await tx.precede(`UPDATE tx_probe SET v = $1 WHERE id = $2`, ['b', 50]);
+      return (await tx.one(`SELECT v FROM tx_probe WHERE id = $1`, [50])).v; // prepared statement, the update ahead of it
+    });
+    expect(seen).toBe('b');
+    const [[many]] = await db.transaction(async (tx) => {
+      await tx.precede(`UPDATE tx_probe SET v = $1 WHERE id = $2`, ['c', 50]); // the first round trip: behind BEGIN
+      return tx.queryMany([[`SELECT v FROM tx_probe WHERE id = $1`, [50]]]);
+    });
+    expect(many.v).toBe('c');
+    await db.transaction(async (tx) => { await tx.precede(`UPDATE tx_probe SET v = 'd' WHERE id = 50`); }); // only at COMMIT
+    expect((await db.one(`SELECT v FROM tx_probe WHERE id = 50`)).v).toBe('d');
+    await expect(db.transaction(async (tx) => {
+      await tx.query(`INSERT INTO tx_probe VALUES (51, 'x')`);
+      await tx.precede(`INSERT INTO tx_probe VALUES (1, 'duplicate')`);
+      await tx.query(`SELECT 1`).catch(() => undefined); // the failure surfaces here and is swallowed…
+    })).rejects.toThrow(); // …and the transaction still does not commit
+    expect(await db.maybeOne(`SELECT 1 FROM tx_probe WHERE id = 51`)).toBeUndefined();
+    await db.query(`DELETE FROM tx_probe WHERE id = 50`);
+  });
+
   it('queryMany: a failing statement fails the call and nothing of the transaction stays', async () => {
     await expect(db.transaction(async (tx) => {
       await tx.query(`INSERT INTO tx_probe VALUES (30, 'a')`);

@@ -5,7 +5,7 @@
 import { checkMarketAccess, diffRuleSets, needsRecheck, type Certificate, type Finding, type MarketAccessResult, type MarketRuleSet, type Product, type ProductAttributes } from '../../engines/market-access/index.ts';
 import { recordAudit } from '../../kernel/audit.ts';
 import { systemContext, type AuthContext } from '../../kernel/context.ts';
-import type { Db, Executor } from '../../kernel/db.ts';
+import type { Db, Executor, Statement } from '../../kernel/db.ts';
 import { badRequest, notFound, validationError, type FieldError } from '../../kernel/errors.ts';
 import { emit } from '../../kernel/events.ts';
 import { newId } from '../../kernel/ids.ts';
@@ -419,38 +419,52 @@ export interface SkuSetCheck { status: ListingStatus; perSku: Record<string, Mar
  * checkSkusForMarket gives for it alone (status and reasons are per SKU, summed up in set order).
  */
 export async function checkSkuSetsForMarket(tx: Executor, orgId: string, codeSets: string[][], market: string, date?: Date): Promise<SkuSetCheck[]> {
-  const m = market.toUpperCase();
-  if (!marketCodes().includes(m)) throw badRequest(`Unknown market "${market}"; markets with rules: ${marketCodes().join(', ')}`, 'market');
-  const day = today(date);
-  const all = [...new Set(codeSets.flat())];
-  const { skus, products, certs } = await loadForMarketCheck(tx, orgId, all);
-  const byLower = new Map(skus.map((s: any) => [s.code.toLowerCase(), s]));
-  const checked = new Map<string, MarketAccessResult>();
-  for (const code of all) {
-    const s = byLower.get(code.toLowerCase());
-    checked.set(code, s
-      ? checkSku(products.get(s.product_id), s, certs.filter((c: any) => c.product_id === s.product_id), m, day)
-      : syntheticResult(m, day, catalogFinding('CATALOG-UNKNOWN-SKU', 'block', `SKU ${code} is not in the catalogue`, `目录中没有 SKU ${code}`, day)));
-  }
-  return codeSets.map((codes) => {
-    const perSku: Record<string, MarketAccessResult> = {};
-    for (const code of codes) perSku[code] = checked.get(code)!;
-    const summary = summarise(m, day, perSku);
-    return { status: summary.status, perSku, reasons: summary.reasons.map((r) => `${r.sku}: [${r.rule_id}] ${r.en}`) };
-  });
+  const reads = marketAccessReads(orgId, codeSets.flat());
+  return reads.check(await tx.queryMany(reads.statements), codeSets, market, date);
 }
 
-/** The active SKUs by code (case-insensitive), their products and the products' valid certificates: one round trip. */
-async function loadForMarketCheck(tx: Executor, orgId: string, codes: string[]) {
+/**
+ * The catalogue reads of checkSkuSetsForMarket as statements — the active SKUs by code
+ * (case-insensitive), their products and the products' valid certificates — for a caller that sends
+ * them with its own reads in one round trip; `check` answers from them for any SKU sets among
+ * `codes` and any market (it throws 400 for a market without rules).
+ */
+export function marketAccessReads(orgId: string, codes: string[]): { statements: Statement[]; check(answers: any[][], codeSets: string[][], market: string, date?: Date): SkuSetCheck[] } {
   const wanted = [...new Set(codes.map((c) => c.toLowerCase()))];
-  if (!wanted.length) return { skus: [], products: new Map<string, any>(), certs: [] };
   const activeSkus = `SELECT s.product_id FROM catalog_skus s JOIN catalog_products p ON p.id = s.product_id
       WHERE s.org_id = $1 AND lower(s.code) = ANY($2) AND s.status = 'active' AND p.status = 'active'`;
-  const [skus, productRows, certs] = await tx.queryMany([
+  const statements: Statement[] = wanted.length === 0 ? [] : [
     [`SELECT s.* FROM catalog_skus s JOIN catalog_products p ON p.id = s.product_id
       WHERE s.org_id = $1 AND lower(s.code) = ANY($2) AND s.status = 'active' AND p.status = 'active'`, [orgId, wanted]],
     [`SELECT * FROM catalog_products WHERE org_id = $1 AND id IN (${activeSkus})`, [orgId, wanted]],
     [`SELECT * FROM catalog_certificates WHERE org_id = $1 AND product_id IN (${activeSkus}) AND revoked_at IS NULL`, [orgId, wanted]],
-  ]);
-  return { skus, products: new Map(productRows.map((p: any) => [p.id, p])), certs };
+  ];
+  return {
+    statements,
+    check(answers, codeSets, market, date) {
+      const m = market.toUpperCase();
+      if (!marketCodes().includes(m)) throw badRequest(`Unknown market "${market}"; markets with rules: ${marketCodes().join(', ')}`, 'market');
+      const day = today(date);
+      const [skus, productRows, certs] = statements.length ? answers : [[], [], []];
+      const products = new Map(productRows.map((p: any) => [p.id, p]));
+      const byLower = new Map(skus.map((s: any) => [s.code.toLowerCase(), s]));
+      const checked = new Map<string, MarketAccessResult>();
+      const checkOnce = (code: string) => {
+        let r = checked.get(code);
+        if (r) return r;
+        const s = byLower.get(code.toLowerCase());
+        r = s
+          ? checkSku(products.get(s.product_id), s, certs.filter((c: any) => c.product_id === s.product_id), m, day)
+          : syntheticResult(m, day, catalogFinding('CATALOG-UNKNOWN-SKU', 'block', `SKU ${code} is not in the catalogue`, `目录中没有 SKU ${code}`, day));
+        checked.set(code, r);
+        return r;
+      };
+      return codeSets.map((set) => {
+        const perSku: Record<string, MarketAccessResult> = {};
+        for (const code of set) perSku[code] = checkOnce(code);
+        const summary = summarise(m, day, perSku);
+        return { status: summary.status, perSku, reasons: summary.reasons.map((r) => `${r.sku}: [${r.rule_id}] ${r.en}`) };
+      });
+    },
+  };
 }

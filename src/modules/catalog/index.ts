@@ -34,6 +34,6 @@ export const catalogModule: TradelaneModule = {
 };
 
 // The catalogue's public face for other modules (the order hub calls these inside its transaction).
-export { getSkus, checkSkusForMarket, checkSkuSetsForMarket, type SkuSetCheck, recheckForRuleChange, notifyExpiringCertificates, type CatalogSku, type ListingStatus } from './compliance.ts';
+export { getSkus, checkSkusForMarket, checkSkuSetsForMarket, marketAccessReads, type SkuSetCheck, recheckForRuleChange, notifyExpiringCertificates, type CatalogSku, type ListingStatus } from './compliance.ts';
 export type { MarketAccessResult } from '../../engines/market-access/index.ts';
 export { LocalDocumentStore, type DocumentStore } from './documents.ts';

@@ -17,8 +17,8 @@ export const inventoryModule: TradelaneModule = {
 // The inventory's public face for other modules: call these inside your own transaction.
 // ctx.orgId is the seller whose stock is reserved, released or shipped.
 export {
-  reserve, planReservation, planReservations, reserveAsPlanned, reserveManyAsPlanned, release, consume, stockFor, checkInventory, reservationsOf, StockShortage,
-  type ReserveLine, type Reservation, type ReservationRow, type PlannedLine, type ReservationPlan, type StockLine, type InventoryCheck,
+  reserve, planReservation, planReservations, planReads, reserveAsPlanned, reserveManyAsPlanned, reservationBatch, release, consume, stockFor, checkInventory, reservationsOf, StockShortage,
+  type ReserveLine, type Reservation, type ReservationRow, type ReservationBatch, type PlannedLine, type ReservationPlan, type StockLine, type InventoryCheck,
 } from './stock.ts';
 export { listWarehouses } from './service.ts';
 export { DEMO_SKUS } from './demo.ts';

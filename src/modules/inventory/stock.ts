@@ -205,14 +205,24 @@ export async function planReservation(tx: Executor, sellerOrgId: string, lines: 
 
 /** planReservation for several orders of one seller, each on its own (as if alone), in one round trip. */
 export async function planReservations(tx: Executor, sellerOrgId: string, orders: ReserveLine[][]): Promise<Array<ReservationPlan | null>> {
+  const reads = planReads(sellerOrgId, orders);
+  return reads.plans(await tx.queryMany(reads.statements));
+}
+
+/** The reads of planReservations as statements, for a caller that sends them together with its own reads; `plans` turns their answers into the plans. */
+export function planReads(sellerOrgId: string, orders: ReserveLine[][]): { statements: Statement[]; plans(answers: any[][]): Array<ReservationPlan | null> } {
   const merged = orders.map(mergeLines);
   const asked = merged.filter((m): m is ReserveLine[] => !!m && m.length > 0);
-  const answers = await tx.queryMany(asked.map((m): Statement => [
-    `SELECT warehouse_id, anywhere FROM inv_plan_lines($1, $2, $3, $4)`, // schema.ts, inventory_002
-    [sellerOrgId, m.map((l) => l.sku), m.map((l) => l.warehouseId ?? null), m.map((l) => l.qty)],
-  ]));
-  let next = 0;
-  return merged.map((m) => (!m ? null : m.length === 0 ? { lines: [] } : planFrom(m, answers[next++])));
+  return {
+    statements: asked.map((m): Statement => [
+      `SELECT warehouse_id, anywhere FROM inv_plan_lines($1, $2, $3, $4)`, // schema.ts, inventory_002
+      [sellerOrgId, m.map((l) => l.sku), m.map((l) => l.warehouseId ?? null), m.map((l) => l.qty)],
+    ]),
+    plans(answers) {
+      let next = 0;
+      return merged.map((m) => (!m ? null : m.length === 0 ? { lines: [] } : planFrom(m, answers[next++])));
+    },
+  };
 }
 
 function planFrom(merged: ReserveLine[], rows: Array<{ warehouse_id: string | null; anywhere: number | null }>): ReservationPlan | null {
@@ -312,85 +322,87 @@ export async function reserveAsPlanned(tx: Executor, ctx: Actor, input: { orderI
 
 /**
  * reserveAsPlanned for several orders of one seller, each all or nothing, with the outcome of
- * reserving them one after another in the given order — in two statements for the whole batch:
- *  1. lock every stock row the batch plans to use, in the (sku, warehouse) order every reservation
- *     locks in (so a batch never deadlocks with another batch or a single order), and read their levels;
- *  2. decide here, order by order on the locked levels, which orders get all their lines (an order
- *     that does not fit takes nothing), then update each stock row ONCE by the batch's total and
- *     insert the reservations and movements in one statement.
- * One row updated per stock row instead of one per order line: a hot row's new versions no longer
- * pile up within the transaction.
+ * reserving them one after another in the given order (see reservationBatch): one round trip.
  */
 export async function reserveManyAsPlanned(tx: Executor, ctx: Actor, orders: Array<{ orderId: string; lines: PlannedLine[] }>): Promise<Array<ReservationRow[] | null>> {
+  const batch = reservationBatch(ctx, orders);
+  const locked = batch.lock ? (await tx.queryMany([batch.lock]))[0] : [];
+  return batch.finish(tx, locked);
+}
+
+export interface ReservationBatch {
+  /**
+   * Locks the stock rows of every planned line, in the (sku, warehouse) order every reservation
+   * locks in — so a batch never deadlocks with another batch or a single order — and reads their
+   * levels. Null when there is nothing to reserve. Send it last before commit, alone or behind the
+   * caller's own statements (order intake sends it with the INSERT of the orders).
+   */
+  lock: Statement | null;
+  /**
+   * Decides on the locked levels, order by order in the given order, for the orders named (default:
+   * all): an order that fits gets all its lines, one that does not takes nothing (null). Each stock
+   * row is then updated ONCE by the batch's total, and the reservations and movements are inserted,
+   * in one statement that travels ahead of the transaction's next round trip (tx.precede).
+   */
+  finish(tx: Executor, locked: any[], only?: ReadonlySet<string>): Promise<Array<ReservationRow[] | null>>;
+}
+
+/** Reserve planned lines of several orders of one seller around the caller's own statements (ReservationBatch). */
+export function reservationBatch(ctx: Actor, orders: Array<{ orderId: string; lines: PlannedLine[] }>): ReservationBatch {
   const work = orders.map((o) => ({ orderId: o.orderId, lines: [...o.lines].sort(bySkuThenWarehouse) })).filter((o) => o.lines.length > 0);
-  const outcome = new Map<string, ReservationRow[] | null>();
-  if (work.length === 1) {
-    // one order: its one statement (inv_reserve_lines / inv_reserve_one) does it all
-    const { orderId, lines } = work[0];
-    const { sql, params } = reservationStatement(ctx, orderId, lines);
-    const [rows] = await tx.queryMany([[sql, params]]);
-    const done = oneStatementOutcome(orderId, lines, rows);
-    if (done.reserved) await alertsAfterReserving(tx, ctx, orderId, done.reserved);
-    outcome.set(orderId, done.reserved ? done.reserved.map(({ levels: _levels, ...r }) => r) : null);
-  } else if (work.length > 1) {
-    const keyOf = (sku: string, warehouseId: string) => `${sku}\u0000${warehouseId}`;
-    const wanted = new Map<string, PlannedLine>();
-    for (const o of work) for (const l of o.lines) wanted.set(keyOf(l.sku, l.warehouseId), l);
-    const locked = await tx.queryMany([[
-      `SELECT sku, warehouse_id, on_hand, reserved, in_transit, safety FROM inv_stock
-        WHERE org_id = $1 AND (sku, warehouse_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-        ORDER BY sku, warehouse_id FOR UPDATE`,
-      [ctx.orgId, [...wanted.values()].map((l) => l.sku), [...wanted.values()].map((l) => l.warehouseId)],
-    ]]);
-    const levels = new Map<string, Levels>(locked[0].map((r: any) => [keyOf(r.sku, r.warehouse_id), { on_hand: r.on_hand, reserved: r.reserved, in_transit: r.in_transit, safety: r.safety }]));
-    const taken: Array<{ orderId: string; lines: Array<PlannedLine & { id: string; levels: Levels }> }> = [];
-    for (const o of work) {
-      const fits = o.lines.every((l) => { const lv = levels.get(keyOf(l.sku, l.warehouseId)); return lv && lv.on_hand - lv.reserved >= l.qty; });
-      if (!fits) { outcome.set(o.orderId, null); continue; }
-      taken.push({
-        orderId: o.orderId,
-        lines: o.lines.map((l) => {
-          const lv = levels.get(keyOf(l.sku, l.warehouseId))!;
-          lv.reserved += l.qty;
-          return { ...l, id: newId('rsv'), levels: { ...lv } };
-        }),
-      });
-    }
-    const flat = taken.flatMap((o) => o.lines.map((l) => ({ ...l, orderId: o.orderId })));
-    if (flat.length) {
-      const rows = await tx.query(
-        `WITH r AS (
-           SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[]) AS r(id, order_id, sku, warehouse_id, qty)
-         ), moved AS (
-           UPDATE inv_stock s SET reserved = s.reserved + t.qty, updated_at = now()
-             FROM (SELECT sku, warehouse_id, sum(qty)::int AS qty FROM r GROUP BY sku, warehouse_id) t
-            WHERE s.org_id = $1 AND s.sku = t.sku AND s.warehouse_id = t.warehouse_id
-           RETURNING 1
-         ), mv AS (
-           INSERT INTO inv_movements (org_id, sku, warehouse_id, kind, d_reserved, reference_type, reference_id, actor_org_id, actor_user_id, request_id)
-           SELECT $1, sku, warehouse_id, 'reservation', qty, 'order', order_id, $7, $8, $9 FROM r ORDER BY id
-         ), rsv AS (
-           INSERT INTO inv_reservations (id, org_id, order_id, sku, warehouse_id, qty)
-           SELECT id, $1, order_id, sku, warehouse_id, qty FROM r ORDER BY id
-           RETURNING id, consumed, released, status, created_at
-         )
-         SELECT rsv.*, (SELECT count(*)::int FROM moved) AS rows_moved FROM rsv`,
-        [ctx.orgId, flat.map((l) => l.id), flat.map((l) => l.orderId), flat.map((l) => l.sku), flat.map((l) => l.warehouseId), flat.map((l) => l.qty), ctx.orgId, ctx.userId, ctx.requestId],
-      );
-      const moved = new Set(flat.map((l) => keyOf(l.sku, l.warehouseId))).size;
-      if (rows.length !== flat.length || rows.some((r) => r.rows_moved !== moved)) throw new Error(`batch reservation: ${rows.length} of ${flat.length} reservations, ${rows[0]?.rows_moved} of ${moved} stock rows written`);
-      const stored = new Map(rows.map((r) => [r.id, r]));
-      for (const o of taken) {
-        const reserved: ReservedLine[] = o.lines.map((l) => {
-          const r = stored.get(l.id)!;
-          return { id: l.id, sku: l.sku, warehouse_id: l.warehouseId, qty: l.qty, consumed: r.consumed, released: r.released, status: r.status, created_at: r.created_at, levels: l.levels };
+  const keyOf = (sku: string, warehouseId: string) => `${sku}\u0000${warehouseId}`;
+  const wanted = new Map<string, PlannedLine>();
+  for (const o of work) for (const l of o.lines) wanted.set(keyOf(l.sku, l.warehouseId), l);
+  const lock: Statement | null = wanted.size === 0 ? null : [
+    `SELECT sku, warehouse_id, on_hand, reserved, in_transit, safety, now() AS tx_now FROM inv_stock
+      WHERE org_id = $1 AND (sku, warehouse_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
+      ORDER BY sku, warehouse_id FOR UPDATE`,
+    [ctx.orgId, [...wanted.values()].map((l) => l.sku), [...wanted.values()].map((l) => l.warehouseId)],
+  ];
+  return {
+    lock,
+    async finish(tx, locked, only) {
+      const levels = new Map<string, Levels>(locked.map((r: any) => [keyOf(r.sku, r.warehouse_id), { on_hand: r.on_hand, reserved: r.reserved, in_transit: r.in_transit, safety: r.safety }]));
+      const createdAt: Date | undefined = locked[0]?.tx_now; // the reservations' created_at: now(), the transaction's time
+      const outcome = new Map<string, ReservationRow[] | null>();
+      const taken: Array<{ orderId: string; lines: ReservedLine[] }> = [];
+      for (const o of work) {
+        if (only && !only.has(o.orderId)) continue;
+        const fits = o.lines.every((l) => { const lv = levels.get(keyOf(l.sku, l.warehouseId)); return lv && lv.on_hand - lv.reserved >= l.qty; });
+        if (!fits) { outcome.set(o.orderId, null); continue; }
+        taken.push({
+          orderId: o.orderId,
+          lines: o.lines.map((l) => {
+            const lv = levels.get(keyOf(l.sku, l.warehouseId))!;
+            lv.reserved += l.qty;
+            return { id: newId('rsv'), sku: l.sku, warehouse_id: l.warehouseId, qty: l.qty, consumed: 0, released: 0, status: 'active', created_at: createdAt!, levels: { ...lv } };
+          }),
         });
-        await alertsAfterReserving(tx, ctx, o.orderId, reserved);
-        outcome.set(o.orderId, reserved.map(({ levels: _levels, ...r }) => r));
       }
-    }
-  }
-  return orders.map((o) => (o.lines.length === 0 ? [] : outcome.get(o.orderId)!));
+      const flat = taken.flatMap((o) => o.lines.map((l) => ({ ...l, orderId: o.orderId })));
+      if (flat.length) {
+        await tx.precede(
+          `WITH r AS (
+             SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[]) AS r(id, order_id, sku, warehouse_id, qty)
+           ), moved AS (
+             UPDATE inv_stock s SET reserved = s.reserved + t.qty, updated_at = now()
+               FROM (SELECT sku, warehouse_id, sum(qty)::int AS qty FROM r GROUP BY sku, warehouse_id) t
+              WHERE s.org_id = $1 AND s.sku = t.sku AND s.warehouse_id = t.warehouse_id
+           ), mv AS (
+             INSERT INTO inv_movements (org_id, sku, warehouse_id, kind, d_reserved, reference_type, reference_id, actor_org_id, actor_user_id, request_id)
+             SELECT $1, sku, warehouse_id, 'reservation', qty, 'order', order_id, $7, $8, $9 FROM r ORDER BY id
+           )
+           INSERT INTO inv_reservations (id, org_id, order_id, sku, warehouse_id, qty) SELECT id, $1, order_id, sku, warehouse_id, qty FROM r ORDER BY id`,
+          [ctx.orgId, flat.map((l) => l.id), flat.map((l) => l.orderId), flat.map((l) => l.sku), flat.map((l) => l.warehouse_id), flat.map((l) => l.qty), ctx.orgId, ctx.userId, ctx.requestId],
+        );
+        for (const o of taken) {
+          await alertsAfterReserving(tx, ctx, o.orderId, o.lines);
+          outcome.set(o.orderId, o.lines.map(({ levels: _levels, ...r }) => r));
+        }
+      }
+      return orders.map((o) => (o.lines.length === 0 ? [] : outcome.get(o.orderId) ?? null));
+    },
+  };
 }
 
 /**

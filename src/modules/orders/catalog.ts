@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Executor } from '../../kernel/db.ts';
+import type { Executor, Statement } from '../../kernel/db.ts';
 import { AppError } from '../../kernel/errors.ts';
 import * as catalogApi from '../catalog/index.ts';
 
@@ -29,29 +29,43 @@ export async function checkMarket(tx: Executor, orgId: string, skus: string[], c
   return (await checkMarkets(tx, orgId, [{ skus, country }]))[0];
 }
 
-/**
- * checkMarket for many orders: one catalogue read per market (checkSkuSetsForMarket), each order's
- * answer as if checked alone.
- */
+/** checkMarket for many orders: one catalogue read for all of them (marketReads), each order's answer as if checked alone. */
 export async function checkMarkets(tx: Executor, orgId: string, orders: Array<{ skus: string[]; country: string }>): Promise<Array<MarketCheck & { market: string }>> {
-  const answers: Array<MarketCheck & { market: string }> = new Array(orders.length);
-  const byMarket = new Map<string, number[]>();
-  orders.forEach((o, i) => {
-    const market = marketFor(o.country);
-    byMarket.set(market, [...(byMarket.get(market) ?? []), i]);
-  });
-  for (const [market, which] of byMarket) {
-    const sets = which.map((i) => [...new Set(orders[i].skus)]);
-    try {
-      const checks = override ? await Promise.all(sets.map((codes) => override!(tx, orgId, codes, market))) : await catalogApi.checkSkuSetsForMarket(tx, orgId, sets, market);
-      which.forEach((i, k) => { answers[i] = { status: checks[k].status, perSku: checks[k].perSku, reasons: checks[k].reasons, market }; });
-    } catch (err) {
-      // the catalogue answers 400 for a market it has no rules for: not checked, not blocked
-      if (!(err instanceof AppError && err.status === 400 && /market/i.test(err.message))) throw err;
-      for (const i of which) answers[i] = { status: 'allowed_with_conditions', perSku: {}, reasons: [`no market-access rules for ${market}; the goods were not checked`], market };
-    }
-  }
-  return answers;
+  const reads = marketReads(orgId, orders);
+  return reads.answers(tx, await tx.queryMany(reads.statements));
+}
+
+/**
+ * The catalogue reads of checkMarkets as statements, for a caller that sends them with its own
+ * reads in one round trip; `answers` gives each order's market check from their results.
+ */
+export function marketReads(orgId: string, orders: Array<{ skus: string[]; country: string }>): {
+  statements: Statement[]; answers(tx: Executor, results: any[][]): Promise<Array<MarketCheck & { market: string }>>;
+} {
+  const reads = override ? null : catalogApi.marketAccessReads(orgId, orders.flatMap((o) => o.skus));
+  return {
+    statements: reads?.statements ?? [],
+    async answers(tx, results) {
+      const answers: Array<MarketCheck & { market: string }> = new Array(orders.length);
+      const byMarket = new Map<string, number[]>();
+      orders.forEach((o, i) => {
+        const market = marketFor(o.country);
+        byMarket.set(market, [...(byMarket.get(market) ?? []), i]);
+      });
+      for (const [market, which] of byMarket) {
+        const sets = which.map((i) => [...new Set(orders[i].skus)]);
+        try {
+          const checks = reads ? reads.check(results, sets, market) : await Promise.all(sets.map((codes) => override!(tx, orgId, codes, market)));
+          which.forEach((i, k) => { answers[i] = { status: checks[k].status, perSku: checks[k].perSku, reasons: checks[k].reasons, market }; });
+        } catch (err) {
+          // the catalogue answers 400 for a market it has no rules for: not checked, not blocked
+          if (!(err instanceof AppError && err.status === 400 && /market/i.test(err.message))) throw err;
+          for (const i of which) answers[i] = { status: 'allowed_with_conditions', perSku: {}, reasons: [`no market-access rules for ${market}; the goods were not checked`], market };
+        }
+      }
+      return answers;
+    },
+  };
 }
 
 /** Tests replace the catalogue check (e.g. to block a SKU without catalogue data); undefined restores it. */

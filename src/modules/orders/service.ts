@@ -1,7 +1,7 @@
 import { recordAudit, type AuditEntry } from '../../kernel/audit.ts';
 import { systemContext, type AuthContext } from '../../kernel/context.ts';
 import { sha256Hex } from '../../kernel/crypto.ts';
-import type { Executor } from '../../kernel/db.ts';
+import type { Executor, Statement } from '../../kernel/db.ts';
 import type { StoredEvent } from '../../kernel/events.ts';
 import { AppError, badRequest, conflict, notFound, problemTypeBase, validationError, type FieldError } from '../../kernel/errors.ts';
 import { emit, type DomainEvent } from '../../kernel/events.ts';
@@ -10,8 +10,8 @@ import { newId } from '../../kernel/ids.ts';
 import { isCurrency } from '../../kernel/money.ts';
 import { normalisePhone, normalisePostcode, validateAddress, type ChannelAddress, type ChannelOrder, type Issue, type PostcodeTable } from '../../engines/channels/index.ts';
 import { loadPostcodeTable } from '../../engines/channels/load.ts';
-import { consume, listWarehouses, planReservations, release, reservationsOf, reserve, reserveAsPlanned, reserveManyAsPlanned, StockShortage, type PlannedLine } from '../inventory/index.ts';
-import { checkMarkets, type MarketCheck } from './catalog.ts';
+import { consume, listWarehouses, planReads, release, reservationBatch, reservationsOf, reserve, reserveAsPlanned, StockShortage, type PlannedLine } from '../inventory/index.ts';
+import { marketReads, type MarketCheck } from './catalog.ts';
 import { allowedFrom, assertTransition, RESERVED_STATES, type HoldReason, type OrderState } from './state.ts';
 
 let postcodes: PostcodeTable | undefined;
@@ -265,7 +265,7 @@ async function prepareAcceptance(tx: Executor, order: any, lines: any[], opts: A
 
 type Acceptance = { transition: Transition | null; plan: PlannedLine[] | null; market: (MarketCheck & { market: string }) | null };
 
-/** prepareAcceptance for orders of one seller, in two reads for all of them: the market checks, then the reservation plans. */
+/** prepareAcceptance for orders of one seller, in ONE round trip for all of them: the market checks' and the reservation plans' reads. */
 async function prepareAcceptances(tx: Executor, items: Array<{ order: any; lines: any[]; opts: AcceptOptions }>): Promise<Acceptance[]> {
   const out: Acceptance[] = new Array(items.length);
   const shipping = items.map((it, i) => ({ ...it, i })).filter(({ order, i }) => {
@@ -275,16 +275,23 @@ async function prepareAcceptances(tx: Executor, items: Array<{ order: any; lines
   });
   if (shipping.length === 0) return out;
   const orgId = shipping[0].order.org_id;
+  // one round trip: the catalogue reads of the market checks and the reservation plans (a plan read
+  // for an order the market check then blocks is not used)
   const unchecked = shipping.filter((it) => !it.opts.market);
-  const checks = await checkMarkets(tx, orgId, unchecked.map(({ order, lines }) => ({ skus: lines.map((l) => l.sku), country: order.ship_country })));
+  const marketQuery = marketReads(orgId, unchecked.map(({ order, lines }) => ({ skus: lines.map((l) => l.sku), country: order.ship_country })));
+  const planQuery = planReads(orgId, shipping.map(({ lines, opts }) => reserveLines(lines, opts.warehouseId)));
+  const results = await tx.queryMany([...marketQuery.statements, ...planQuery.statements]);
+  const checks = await marketQuery.answers(tx, results.slice(0, marketQuery.statements.length));
+  const allPlans = planQuery.plans(results.slice(marketQuery.statements.length));
   const markets = new Map(unchecked.map((it, k) => [it.i, checks[k]]));
+  const planOf = new Map(shipping.map((it, k) => [it.i, allPlans[k]]));
   const planning = shipping.filter((it) => {
     const market = it.opts.market ?? markets.get(it.i)!;
     if (market.status !== 'blocked' || it.opts.override) return true;
     out[it.i] = { transition: describeTransition(it.order, 'on_hold', {}, { hold_reason: 'compliance', hold_detail: { reasons: market.reasons, per_sku: market.perSku }, held_from: 'pending_payment', market_check: market }), plan: null, market };
     return false;
   });
-  const plans = await planReservations(tx, orgId, planning.map(({ lines, opts }) => reserveLines(lines, opts.warehouseId)));
+  const plans = planning.map((it) => planOf.get(it.i)!);
   planning.forEach(({ order, opts, i }, k) => {
     const market = opts.market ?? markets.get(i)!;
     const plan = plans[k];
@@ -420,7 +427,15 @@ export async function intakeMany(tx: Executor, ctx: AuthContext, items: IntakeIt
   const prepared = await prepareAcceptances(tx, accepting.map((o) => ({ order: o.draft, lines: o.lines, opts: {} })));
   accepting.forEach((o, i) => { ({ transition: o.first, plan: o.plan, market: o.market } = prepared[i]); });
 
-  const inserted = await insertOrders(tx, ctx, fresh, opts.connectionId ?? null);
+  // ONE round trip: the INSERT of every order, then the lock on the stock rows the accepted ones
+  // planned (held from here to commit: the reservations' writes travel with COMMIT)
+  const reserving = fresh.filter((o) => o.first && o.plan);
+  const reservation = reservationBatch(ctx, reserving.map((o) => ({ orderId: o.id, lines: o.plan! })));
+  const insert = insertStatement(ctx, fresh, opts.connectionId ?? null);
+  const statements = [insert, reservation.lock].filter((st): st is Statement => st !== null);
+  const answers = await tx.queryMany(statements);
+  const inserted = new Map((insert ? answers[0] : []).map((r) => [r.id, r]));
+  const locked = reservation.lock ? answers[statements.length - 1] : [];
   const created: Array<NewOrder & { row: any; storedLines: any[]; stateSeq: number | null }> = [];
   const existing: NewOrder[] = [];
   for (const o of fresh) {
@@ -433,9 +448,8 @@ export async function intakeMany(tx: Executor, ctx: AuthContext, items: IntakeIt
     await emit(tx, ctx, { type: 'orders.order.created', entityType: 'order', entityId: o.id, orgId: row.org_id, payload: { order_id: o.id, channel: o.input.channel, external_id: o.externalId, total: o.input.totals.total, currency: o.input.currency, lines: o.lines.map((l) => ({ sku: l.sku, qty: l.qty })) } });
   }
 
-  // last statements before commit: the stock rows are locked from here on
-  const reserving = created.filter((o) => o.first && o.plan);
-  const taken = await reserveManyAsPlanned(tx, ctx, reserving.map((o) => ({ orderId: o.id, lines: o.plan! })));
+  // decide the reservations of the orders actually inserted on the locked levels
+  const taken = await reservation.finish(tx, locked, new Set(created.filter((o) => o.first && o.plan).map((o) => o.id)));
   const reservations = new Map(reserving.map((o, i) => [o.id, taken[i]]));
   for (const o of created) {
     const order = o.row;
@@ -493,11 +507,11 @@ function newOrder(ctx: AuthContext, item: IntakeItem, opts: Omit<IntakeOptions, 
 /**
  * The orders (in their first state), their lines and their timelines ("created" and the first state
  * change) in ONE statement. An order whose channel order exists already is not inserted (nor its
- * lines and timeline). Returns the inserted rows by id, with the lines' stored tax lines and the
- * seq of the state timeline row.
+ * lines and timeline). It answers the inserted rows, with the lines' stored tax lines and the seq of
+ * the state timeline row.
  */
-async function insertOrders(tx: Executor, ctx: AuthContext, orders: NewOrder[], connectionId: string | null): Promise<Map<string, any>> {
-  if (orders.length === 0) return new Map();
+function insertStatement(ctx: AuthContext, orders: NewOrder[], connectionId: string | null): Statement | null {
+  if (orders.length === 0) return null;
   const orderRecords = [], lineRecords = [], timelineRecords = [];
   for (const o of orders) {
     const { input, first, shipTo } = o;
@@ -515,7 +529,7 @@ async function insertOrders(tx: Executor, ctx: AuthContext, orders: NewOrder[], 
     timelineRecords.push({ n: timelineRecords.length, order_id: o.id, kind: 'created', from_state: null, to_state: 'draft', detail: { channel: input.channel, external_id: o.externalId, warnings: o.warnings.length ? o.warnings : undefined } });
     if (first) timelineRecords.push({ n: timelineRecords.length, order_id: o.id, kind: 'state', from_state: first.from, to_state: first.to, detail: first.detail });
   }
-  const rows = await tx.query(
+  return [
     `WITH o AS (
        INSERT INTO orders (id, org_id, channel, external_id, external_number, connection_id, status, held_from, hold_reason, hold_detail, market_check, buyer, buyer_key, ship_to, ship_country, currency,
                            subtotal, shipping, tax, discount, total, taxes_included, tax_lines, payment_status, fulfilment_status, tags, note, warnings, channel_payload, channel_updated_at, placed_at)
@@ -545,8 +559,7 @@ async function insertOrders(tx: Executor, ctx: AuthContext, orders: NewOrder[], 
             (SELECT max(t.seq) FROM t WHERE t.order_id = o.id AND t.kind = 'state') AS state_seq
        FROM o`,
     [ctx.orgId, JSON.stringify(orderRecords), JSON.stringify(lineRecords), ctx.orgId, ctx.userId, ctx.requestId, JSON.stringify(timelineRecords)],
-  );
-  return new Map(rows.map((r) => [r.id, r]));
+  ];
 }
 
 async function insertLines(tx: Executor, order: any, lines: any[]) {
