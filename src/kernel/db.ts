@@ -4,6 +4,7 @@ import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_CHANNEL, ReadCache } from './read-cache.ts';
+import { runPipeline } from './pg-pipeline.ts';
 import { inlineParams, toText } from './sql-inline.ts';
 
 /**
@@ -129,8 +130,13 @@ type Result = { rows: any[]; command?: string };
 interface Wire {
   /** Simple-protocol text (several statements allowed); each statement's result. */
   simple(text: string): Promise<Result[]>;
-  /** One statement with its parameters, preceded in the same round trip by simple-protocol text `before`. */
-  statement(sql: string, params: unknown[] | undefined, before?: string): Promise<Result[]>;
+  /** One statement with its parameters (prepared). */
+  statement(sql: string, params: unknown[] | undefined): Promise<Result[]>;
+  /**
+   * Statements without parameters (`texts`: BEGIN, inlined writes, one statement each), then
+   * statements with parameters as prepared statements, in ONE round trip: each one's result.
+   */
+  pipeline(texts: string[], statements: ReadonlyArray<Statement>): Promise<Result[]>;
 }
 
 /** One open transaction, whatever the backend. */
@@ -148,16 +154,16 @@ class Transaction {
 
   /**
    * What must travel ahead of the next statement: BEGIN and the `first` read when nothing was sent
-   * yet, then queued `precede` writes. Returns the text and how many results it produces.
+   * yet, then queued `precede` writes — one statement text each.
    */
-  private opening(): { text: string; results: number; first?: TransactionOptions['first'] } {
-    const parts: string[] = [];
+  private opening(): { texts: string[]; first?: TransactionOptions['first'] } {
+    const texts: string[] = [];
     const first = this.begun ? undefined : this.opts.first;
-    if (!this.begun) parts.push('BEGIN');
-    if (first) parts.push(inlineParams(first.sql, first.params));
-    parts.push(...this.preceding.splice(0));
+    if (!this.begun) texts.push('BEGIN');
+    if (first) texts.push(inlineParams(first.sql, first.params));
+    texts.push(...this.preceding.splice(0));
     this.begun = true; // before sending: if a statement fails, the open transaction must be rolled back
-    return { text: parts.join(';\n'), results: parts.length, first };
+    return { texts, first };
   }
 
   private checkFirst(first: TransactionOptions['first'], results: Result[]) {
@@ -172,8 +178,8 @@ class Transaction {
 
   private async run(sql: string, params?: unknown[]): Promise<any[]> {
     if (this.failed) throw this.failed;
-    const { text, first } = this.opening();
-    const results = await this.wire.statement(sql, params, text || undefined);
+    const { texts, first } = this.opening();
+    const results = texts.length ? await this.wire.pipeline(texts, [[sql, params]]) : await this.wire.statement(sql, params);
     this.checkFirst(first, results);
     return lastRows(results);
   }
@@ -181,21 +187,20 @@ class Transaction {
   private async runMany(statements: ReadonlyArray<Statement>): Promise<any[][]> {
     if (this.failed) throw this.failed;
     if (statements.length === 0) return [];
-    const { text: opening, results: skipOpening, first } = this.opening();
-    // Deferred writes queued so far go ahead of the statements, in the same message: the message is
-    // sent anyway, and COMMIT's message gets shorter — it matters when these statements take locks
-    // that are held until COMMIT (stock reservations), as every write behind them prolongs the hold.
-    const ahead = this.takeDeferred();
-    const text = [...(opening ? [opening] : []), ...ahead, ...statements.map(([sql, params]) => inlineParams(sql, params))].join(';\n');
-    const results = await this.wire.simple(text);
+    const { texts, first } = this.opening();
+    // Deferred writes queued so far go ahead of the statements, in the same round trip: it is made
+    // anyway, and COMMIT's gets shorter — it matters when these statements take locks that are held
+    // until COMMIT (stock reservations), as every write behind them prolongs the hold.
+    texts.push(...this.takeDeferred());
+    const results = await this.wire.pipeline(texts, statements);
     this.checkFirst(first, results);
-    return results.slice(skipOpening + ahead.length).map((r) => r.rows);
+    return results.slice(texts.length).map((r) => r.rows);
   }
 
   private async runText(text: string) {
     if (this.failed) throw this.failed;
-    const { text: opening, first } = this.opening();
-    const results = await this.wire.simple(opening ? `${opening};\n${text}` : text);
+    const { texts, first } = this.opening();
+    const results = await this.wire.simple([...texts, text].join(';\n'));
     this.checkFirst(first, results);
   }
 
@@ -242,8 +247,8 @@ class Transaction {
   async commit() {
     if (this.failed) throw this.failed;
     if (!this.begun && this.deferred.length === 0 && this.preceding.length === 0 && !this.opts.first) return;
-    const { text: opening, first } = this.opening();
-    const results = await this.wire.simple([...(opening ? [opening] : []), ...this.takeDeferred(), 'COMMIT'].join(';\n'));
+    const { texts, first } = this.opening();
+    const results = await this.wire.simple([...texts, ...this.takeDeferred(), 'COMMIT'].join(';\n'));
     // COMMIT of a transaction that an earlier (caught) error aborted answers ROLLBACK, not an error.
     if (results[results.length - 1]?.command === 'ROLLBACK') throw new TransactionAborted();
     for (const k of this.evictions) this.cache.evict(k);
@@ -309,24 +314,36 @@ export async function openPglite(dataDir?: string, template?: Blob): Promise<Db>
   // A table changed shape under a prepared "SELECT *" (tests, migrations): prepare it afresh under a
   // new name — at once outside a transaction; inside one the error has aborted it, so the
   // transaction is run again.
-  const statementNow = async (sql: string, params: unknown[] | undefined, before: string | undefined, inTransaction: boolean): Promise<Result[]> => {
+  const statementNow = async (sql: string, params: unknown[] | undefined, inTransaction: boolean): Promise<Result[]> => {
     try {
-      return await executePrepared(sql, params, before);
+      return await send(...(await executeParts(sql, params)));
     } catch (err: any) {
       if (err?.code !== '0A000' || !prepared.has(sql)) throw err;
       const stale = prepared.get(sql);
       prepared.delete(sql);
       if (inTransaction) throw err;
       await send(protocol.serialize.query(`DEALLOCATE ${stale}`)).catch(() => undefined);
-      return executePrepared(sql, params, before);
+      return send(...(await executeParts(sql, params)));
     }
   };
-  const executePrepared = async (sql: string, params: unknown[] | undefined, before?: string): Promise<Result[]> => {
+  // Bind, describe and execute a prepared statement (prepared first if new); beyond MAX_PREPARED, run unnamed with its parameters inlined.
+  const executeParts = async (sql: string, params: unknown[] | undefined): Promise<Uint8Array[]> => {
     const name = await prepare(sql);
-    if (name === null) return send(protocol.serialize.query(before ? `${before};\n${inlineParams(sql, params)}` : inlineParams(sql, params)));
+    const execute = [protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({})];
+    if (name === null) return [protocol.serialize.parse({ name: '', text: inlineParams(sql, params), types: [] }), protocol.serialize.bind({ statement: '', values: [] }), ...execute];
     const values = (params ?? []).map((v) => (v === null || v === undefined ? null : toText(v)));
-    const execute = [protocol.serialize.bind({ statement: name, values }), protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({})];
-    return before ? send(protocol.serialize.query(before), ...execute) : send(...execute);
+    return [protocol.serialize.bind({ statement: name, values }), ...execute];
+  };
+  // Texts as one simple query, then the statements bound and executed, in one exchange.
+  const pipelineNow = async (texts: string[], statements: ReadonlyArray<Statement>): Promise<Result[]> => {
+    const parts: Uint8Array[] = texts.length ? [protocol.serialize.query(texts.join(';\n'))] : [];
+    for (const [sql, params] of statements) parts.push(...(await executeParts(sql, params)));
+    try {
+      return await send(...parts);
+    } catch (err: any) {
+      if (err?.code === '0A000') for (const [sql] of statements) prepared.delete(sql); // re-prepared when the transaction runs again
+      throw err;
+    }
   };
   // One exchange at a time, in call order: a transaction holds PGlite's locks, so statements a
   // use-case starts concurrently (Promise.all) would otherwise overlap inside execProtocol.
@@ -337,11 +354,11 @@ export async function openPglite(dataDir?: string, template?: Blob): Promise<Db>
     return next;
   };
   const simple = (text: string) => serial(() => send(protocol.serialize.query(text)));
-  const txWire: Wire = { simple, statement: (sql, params, before) => serial(() => statementNow(sql, params, before, true)) };
+  const txWire: Wire = { simple, statement: (sql, params) => serial(() => statementNow(sql, params, true)), pipeline: (texts, statements) => serial(() => pipelineNow(texts, statements)) };
   const exclusive = <T>(fn: () => Promise<T>) => lite._runExclusiveTransaction(() => lite._runExclusiveQuery(fn));
   const cache = new ReadCache();
   return {
-    ...direct(async (sql, params) => lastRows(await exclusive(() => serial(() => statementNow(sql, params, undefined, false)))), async (sql) => { await exclusive(() => simple(sql)); }, cache, false),
+    ...direct(async (sql, params) => lastRows(await exclusive(() => serial(() => statementNow(sql, params, false)))), async (sql) => { await exclusive(() => simple(sql)); }, cache, false),
     kind: 'pglite',
     transaction: (fn, opts) =>
       exclusive(async () => {
@@ -406,11 +423,18 @@ export async function openPostgres(url: string, max = Number(process.env.DATABAS
           const r = (await client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
           return Array.isArray(r) ? r : [r];
         };
-        // node-postgres cannot put a statement with parameters behind other text in one round trip,
-        // so the first statement of a transaction travels inlined behind BEGIN.
         const wire: Wire = {
           simple,
-          statement: async (sql, params, before) => (before ? simple(`${before};\n${inlineParams(sql, params)}`) : [await withReplan(sql, params, (c) => client.query(c), true)]),
+          statement: async (sql, params) => [await withReplan(sql, params, (c) => client.query(c), true)],
+          pipeline: async (texts, statements) => {
+            const steps = [...texts.map((text) => ({ text })), ...statements.map(([sql, params]) => ({ name: config(sql).name, text: sql, values: params ?? [] }))];
+            try {
+              return await runPipeline(client, steps, (forgotten) => forgotten.forEach((text) => names.delete(text)));
+            } catch (err: any) {
+              if (err?.code === '0A000') for (const [sql] of statements) names.delete(sql); // prepared afresh when the transaction runs again
+              throw err;
+            }
+          },
         };
         try {
           return await new Transaction(wire, cache, true, opts).complete(fn);
