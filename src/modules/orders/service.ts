@@ -432,7 +432,7 @@ export async function intakeMany(tx: Executor, ctx: AuthContext, items: IntakeIt
   const reserving = fresh.filter((o) => o.first && o.plan);
   const reservation = reservationBatch(ctx, reserving.map((o) => ({ orderId: o.id, lines: o.plan! })));
   const insert = insertStatement(ctx, fresh, opts.connectionId ?? null);
-  const statements = [insert, reservation.lock].filter((st): st is Statement => st !== null);
+  const statements = [insert?.statement ?? null, reservation.lock].filter((st): st is Statement => st !== null);
   const answers = await tx.queryMany(statements);
   const inserted = new Map((insert ? answers[0] : []).map((r) => [r.id, r]));
   const locked = reservation.lock ? answers[statements.length - 1] : [];
@@ -441,9 +441,10 @@ export async function intakeMany(tx: Executor, ctx: AuthContext, items: IntakeIt
   for (const o of fresh) {
     const got = inserted.get(o.id);
     if (!got) { existing.push(o); continue; }
-    const { stored_tax_lines: storedTaxLines, state_seq: stateSeq, ...row } = got;
-    // the lines as stored: every column is what was sent, except tax lines, which jsonb normalises
-    created.push(Object.assign(o, { row, stateSeq, storedLines: o.lines.map((l, i) => ({ ...l, tax_lines: storedTaxLines[i] })) }));
+    // the order as stored: what was sent, and the times the database set
+    const { n: _n, ...sent } = insert!.records.get(o.id)!;
+    const row = { ...sent, org_id: ctx.orgId, tags: sent.tags, parent_order_id: null, merged_into: null, placed_at: got.placed_at, created_at: got.created_at, updated_at: got.updated_at, channel_updated_at: got.channel_updated_at };
+    created.push(Object.assign(o, { row, stateSeq: got.state_seq, storedLines: o.lines }));
     await recordAudit(tx, ctx, { action: 'order.create', entityType: 'order', entityId: o.id, after: { channel: o.input.channel, external_id: o.externalId, total: o.input.totals.total, currency: o.input.currency } });
     await emit(tx, ctx, { type: 'orders.order.created', entityType: 'order', entityId: o.id, orgId: row.org_id, payload: { order_id: o.id, channel: o.input.channel, external_id: o.externalId, total: o.input.totals.total, currency: o.input.currency, lines: o.lines.map((l) => ({ sku: l.sku, qty: l.qty })) } });
   }
@@ -507,12 +508,13 @@ function newOrder(ctx: AuthContext, item: IntakeItem, opts: Omit<IntakeOptions, 
 /**
  * The orders (in their first state), their lines and their timelines ("created" and the first state
  * change) in ONE statement. An order whose channel order exists already is not inserted (nor its
- * lines and timeline). It answers the inserted rows, with the lines' stored tax lines and the seq of
- * the state timeline row.
+ * lines and timeline). It answers the ids of the inserted orders, the times the database set and the
+ * seq of the state timeline row; `records` are the orders' other columns as sent (the order as
+ * stored is built from them, not read back).
  */
-function insertStatement(ctx: AuthContext, orders: NewOrder[], connectionId: string | null): Statement | null {
+function insertStatement(ctx: AuthContext, orders: NewOrder[], connectionId: string | null): { statement: Statement; records: Map<string, Record<string, any>> } | null {
   if (orders.length === 0) return null;
-  const orderRecords = [], lineRecords = [], timelineRecords = [];
+  const orderRecords: Array<Record<string, any>> = [], lineRecords = [], timelineRecords = [];
   for (const o of orders) {
     const { input, first, shipTo } = o;
     orderRecords.push({
@@ -529,7 +531,7 @@ function insertStatement(ctx: AuthContext, orders: NewOrder[], connectionId: str
     timelineRecords.push({ n: timelineRecords.length, order_id: o.id, kind: 'created', from_state: null, to_state: 'draft', detail: { channel: input.channel, external_id: o.externalId, warnings: o.warnings.length ? o.warnings : undefined } });
     if (first) timelineRecords.push({ n: timelineRecords.length, order_id: o.id, kind: 'state', from_state: first.from, to_state: first.to, detail: first.detail });
   }
-  return [
+  const statement: Statement = [
     `WITH o AS (
        INSERT INTO orders (id, org_id, channel, external_id, external_number, connection_id, status, held_from, hold_reason, hold_detail, market_check, buyer, buyer_key, ship_to, ship_country, currency,
                            subtotal, shipping, tax, discount, total, taxes_included, tax_lines, payment_status, fulfilment_status, tags, note, warnings, channel_payload, channel_updated_at, placed_at)
@@ -540,13 +542,12 @@ function insertStatement(ctx: AuthContext, orders: NewOrder[], connectionId: str
               market_check jsonb, buyer jsonb, buyer_key text, ship_to jsonb, ship_country text, currency text, subtotal bigint, shipping bigint, tax bigint, discount bigint, total bigint,
               taxes_included boolean, tax_lines jsonb, payment_status text, fulfilment_status text, tags jsonb, note text, warnings jsonb, channel_payload jsonb, channel_updated_at timestamptz, placed_at timestamptz)
         ORDER BY r.n
-       ON CONFLICT (org_id, channel, external_id) DO NOTHING RETURNING *
+       ON CONFLICT (org_id, channel, external_id) DO NOTHING RETURNING id, org_id, placed_at, created_at, updated_at, channel_updated_at
      ), l AS (
        INSERT INTO order_lines (id, org_id, order_id, line_no, external_line_id, sku, title, qty, unit_price, line_total, currency, tax_lines, shipped_qty)
        SELECT l.id, o.org_id, o.id, l.line_no, l.ext, l.sku, l.title, l.qty, l.unit_price, l.line_total, l.currency, l.tax_lines, 0
          FROM jsonb_to_recordset($3::jsonb) AS l(order_id text, id text, line_no int, ext text, sku text, title text, qty int, unit_price bigint, line_total bigint, currency text, tax_lines jsonb)
          JOIN o ON o.id = l.order_id
-       RETURNING order_id, line_no, tax_lines
      ), t AS (
        INSERT INTO order_timeline (org_id, order_id, kind, from_state, to_state, detail, actor_org_id, actor_user_id, request_id)
        SELECT o.org_id, o.id, t.kind, t.from_state, t.to_state, t.detail, $4, $5, $6
@@ -555,11 +556,11 @@ function insertStatement(ctx: AuthContext, orders: NewOrder[], connectionId: str
         ORDER BY t.n
        RETURNING order_id, seq, kind
      )
-     SELECT o.*, (SELECT jsonb_agg(l.tax_lines ORDER BY l.line_no) FROM l WHERE l.order_id = o.id) AS stored_tax_lines,
-            (SELECT max(t.seq) FROM t WHERE t.order_id = o.id AND t.kind = 'state') AS state_seq
+     SELECT o.id, o.placed_at, o.created_at, o.updated_at, o.channel_updated_at, (SELECT max(t.seq) FROM t WHERE t.order_id = o.id AND t.kind = 'state') AS state_seq
        FROM o`,
     [ctx.orgId, JSON.stringify(orderRecords), JSON.stringify(lineRecords), ctx.orgId, ctx.userId, ctx.requestId, JSON.stringify(timelineRecords)],
   ];
+  return { statement, records: new Map(orderRecords.map((r) => [r.id, r])) };
 }
 
 async function insertLines(tx: Executor, order: any, lines: any[]) {
