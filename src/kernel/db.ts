@@ -126,6 +126,10 @@ class TransactionAborted extends Error {
 
 type Result = { rows: any[]; command?: string };
 
+/** A statement text without parameters, or a statement with its parameters. */
+type Step = string | Statement;
+const inlineStep = (step: Step) => (typeof step === 'string' ? step : inlineParams(step[0], step[1]));
+
 /** How a transaction talks to its connection; each call is one round trip. */
 interface Wire {
   /** Simple-protocol text (several statements allowed); each statement's result. */
@@ -133,10 +137,10 @@ interface Wire {
   /** One statement with its parameters (prepared). */
   statement(sql: string, params: unknown[] | undefined): Promise<Result[]>;
   /**
-   * Statements without parameters (`texts`: BEGIN, inlined writes, one statement each), then
-   * statements with parameters as prepared statements, in ONE round trip: each one's result.
+   * Steps in ONE round trip, in order: texts (BEGIN, inlined writes, COMMIT; one statement each) run
+   * unnamed, statements with parameters as prepared statements. Each step's result.
    */
-  pipeline(texts: string[], statements: ReadonlyArray<Statement>): Promise<Result[]>;
+  pipeline(steps: ReadonlyArray<Step>): Promise<Result[]>;
 }
 
 /** One open transaction, whatever the backend. */
@@ -147,23 +151,23 @@ class Transaction {
   private readonly deferred: Array<string | { head: string; rows: string[] }> = [];
   private readonly appends = new Map<string, { head: string; rows: string[] }>();
   /** Writes that travel ahead of the next round trip (precede). */
-  private readonly preceding: string[] = [];
+  private readonly preceding: Statement[] = [];
   private readonly evictions: string[] = [];
 
   constructor(private readonly wire: Wire, private readonly cache: ReadCache, private readonly notify: boolean, private readonly opts: TransactionOptions = {}) {}
 
   /**
    * What must travel ahead of the next statement: BEGIN and the `first` read when nothing was sent
-   * yet, then queued `precede` writes — one statement text each.
+   * yet, then queued `precede` writes.
    */
-  private opening(): { texts: string[]; first?: TransactionOptions['first'] } {
-    const texts: string[] = [];
+  private opening(): { steps: Step[]; first?: TransactionOptions['first'] } {
+    const steps: Step[] = [];
     const first = this.begun ? undefined : this.opts.first;
-    if (!this.begun) texts.push('BEGIN');
-    if (first) texts.push(inlineParams(first.sql, first.params));
-    texts.push(...this.preceding.splice(0));
+    if (!this.begun) steps.push('BEGIN');
+    if (first) steps.push([first.sql, first.params]);
+    steps.push(...this.preceding.splice(0));
     this.begun = true; // before sending: if a statement fails, the open transaction must be rolled back
-    return { texts, first };
+    return { steps, first };
   }
 
   private checkFirst(first: TransactionOptions['first'], results: Result[]) {
@@ -178,8 +182,8 @@ class Transaction {
 
   private async run(sql: string, params?: unknown[]): Promise<any[]> {
     if (this.failed) throw this.failed;
-    const { texts, first } = this.opening();
-    const results = texts.length ? await this.wire.pipeline(texts, [[sql, params]]) : await this.wire.statement(sql, params);
+    const { steps, first } = this.opening();
+    const results = steps.length ? await this.wire.pipeline([...steps, [sql, params]]) : await this.wire.statement(sql, params);
     this.checkFirst(first, results);
     return lastRows(results);
   }
@@ -187,20 +191,20 @@ class Transaction {
   private async runMany(statements: ReadonlyArray<Statement>): Promise<any[][]> {
     if (this.failed) throw this.failed;
     if (statements.length === 0) return [];
-    const { texts, first } = this.opening();
+    const { steps, first } = this.opening();
     // Deferred writes queued so far go ahead of the statements, in the same round trip: it is made
     // anyway, and COMMIT's gets shorter — it matters when these statements take locks that are held
     // until COMMIT (stock reservations), as every write behind them prolongs the hold.
-    texts.push(...this.takeDeferred());
-    const results = await this.wire.pipeline(texts, statements);
+    steps.push(...this.takeDeferred());
+    const results = await this.wire.pipeline([...steps, ...statements]);
     this.checkFirst(first, results);
-    return results.slice(texts.length).map((r) => r.rows);
+    return results.slice(steps.length).map((r) => r.rows);
   }
 
   private async runText(text: string) {
     if (this.failed) throw this.failed;
-    const { texts, first } = this.opening();
-    const results = await this.wire.simple([...texts, text].join(';\n'));
+    const { steps, first } = this.opening();
+    const results = await this.wire.simple([...steps.map(inlineStep), text].join(';\n'));
     this.checkFirst(first, results);
   }
 
@@ -211,7 +215,7 @@ class Transaction {
     maybeOne: async (sql, params) => (await this.run(sql, params))[0],
     exec: (sql) => this.runText(sql),
     queryMany: (statements) => this.runMany(statements),
-    precede: async (sql, params) => { this.preceding.push(inlineParams(sql, params)); },
+    precede: async (sql, params) => { this.preceding.push([sql, params]); },
     defer: async (sql, params, opts) => {
       if (!opts?.append) return void this.deferred.push(inlineParams(sql, params));
       const at = sql.lastIndexOf('VALUES');
@@ -247,8 +251,8 @@ class Transaction {
   async commit() {
     if (this.failed) throw this.failed;
     if (!this.begun && this.deferred.length === 0 && this.preceding.length === 0 && !this.opts.first) return;
-    const { texts, first } = this.opening();
-    const results = await this.wire.simple([...texts, ...this.takeDeferred(), 'COMMIT'].join(';\n'));
+    const { steps, first } = this.opening();
+    const results = await this.wire.pipeline([...steps, ...this.takeDeferred(), 'COMMIT']);
     // COMMIT of a transaction that an earlier (caught) error aborted answers ROLLBACK, not an error.
     if (results[results.length - 1]?.command === 'ROLLBACK') throw new TransactionAborted();
     for (const k of this.evictions) this.cache.evict(k);
@@ -334,14 +338,17 @@ export async function openPglite(dataDir?: string, template?: Blob): Promise<Db>
     const values = (params ?? []).map((v) => (v === null || v === undefined ? null : toText(v)));
     return [protocol.serialize.bind({ statement: name, values }), ...execute];
   };
-  // Texts as one simple query, then the statements bound and executed, in one exchange.
-  const pipelineNow = async (texts: string[], statements: ReadonlyArray<Statement>): Promise<Result[]> => {
-    const parts: Uint8Array[] = texts.length ? [protocol.serialize.query(texts.join(';\n'))] : [];
-    for (const [sql, params] of statements) parts.push(...(await executeParts(sql, params)));
+  // Every step bound and executed (texts unnamed), in one exchange.
+  const pipelineNow = async (steps: ReadonlyArray<Step>): Promise<Result[]> => {
+    const parts: Uint8Array[] = [];
+    for (const step of steps) {
+      if (typeof step !== 'string') parts.push(...(await executeParts(step[0], step[1])));
+      else parts.push(protocol.serialize.parse({ name: '', text: step, types: [] }), protocol.serialize.bind({ statement: '', values: [] }), protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({}));
+    }
     try {
       return await send(...parts);
     } catch (err: any) {
-      if (err?.code === '0A000') for (const [sql] of statements) prepared.delete(sql); // re-prepared when the transaction runs again
+      if (err?.code === '0A000') for (const step of steps) if (typeof step !== 'string') prepared.delete(step[0]); // re-prepared when the transaction runs again
       throw err;
     }
   };
@@ -354,7 +361,7 @@ export async function openPglite(dataDir?: string, template?: Blob): Promise<Db>
     return next;
   };
   const simple = (text: string) => serial(() => send(protocol.serialize.query(text)));
-  const txWire: Wire = { simple, statement: (sql, params) => serial(() => statementNow(sql, params, true)), pipeline: (texts, statements) => serial(() => pipelineNow(texts, statements)) };
+  const txWire: Wire = { simple, statement: (sql, params) => serial(() => statementNow(sql, params, true)), pipeline: (steps) => serial(() => pipelineNow(steps)) };
   const exclusive = <T>(fn: () => Promise<T>) => lite._runExclusiveTransaction(() => lite._runExclusiveQuery(fn));
   const cache = new ReadCache();
   return {
@@ -426,12 +433,12 @@ export async function openPostgres(url: string, max = Number(process.env.DATABAS
         const wire: Wire = {
           simple,
           statement: async (sql, params) => [await withReplan(sql, params, (c) => client.query(c), true)],
-          pipeline: async (texts, statements) => {
-            const steps = [...texts.map((text) => ({ text })), ...statements.map(([sql, params]) => ({ name: config(sql).name, text: sql, values: params ?? [] }))];
+          pipeline: async (steps) => {
+            const named = steps.map((step) => (typeof step === 'string' ? { text: step } : { name: config(step[0]).name, text: step[0], values: step[1] ?? [] }));
             try {
-              return await runPipeline(client, steps, (forgotten) => forgotten.forEach((text) => names.delete(text)));
+              return await runPipeline(client, named, (forgotten) => forgotten.forEach((text) => names.delete(text)));
             } catch (err: any) {
-              if (err?.code === '0A000') for (const [sql] of statements) names.delete(sql); // prepared afresh when the transaction runs again
+              if (err?.code === '0A000') for (const step of steps) if (typeof step !== 'string') names.delete(step[0]); // prepared afresh when the transaction runs again
               throw err;
             }
           },
