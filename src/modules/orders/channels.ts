@@ -12,7 +12,7 @@ import {
   mapAmazonOrder, parseCsvOrders, parseShopifyOrderWebhook, parseWooCommerceOrderWebhook, pollAmazonOrders, pollEbayOrders,
   type AdapterResult, type ChannelOrder, type PollDeps,
 } from '../../engines/channels/index.ts';
-import { checkShipTo, intake } from './service.ts';
+import { checkShipTo, intake, intakeMany } from './service.ts';
 
 /**
  * Sales-channel connections of a seller: Shopify and WooCommerce push signed webhooks; Amazon SP-API
@@ -200,12 +200,17 @@ export async function importCsv(tx: Executor, ctx: AuthContext, body: unknown, o
   const known = new Map(existing.map((r) => [r.external_id, r.id]));
   const plan = parsed.value.map((o) => ({ order_number: o.externalNumber, lines: o.lines.length, total: o.totals.total, currency: o.currency, country: o.shipTo?.country ?? null, action: known.has(o.externalId) ? 'already_imported' : 'create', order_id: known.get(o.externalId) ?? null }));
   if (opts.dryRun) return { dry_run: true, orders: plan, warnings: parsed.warnings, would_create: plan.filter((p) => p.action === 'create').length };
-  for (const [i, o] of parsed.value.entries()) {
-    if (known.has(o.externalId)) continue;
-    const r = await intake(tx, ctx, o, { invalidAddress: 'reject', warnings: parsed.warnings.filter((w) => w.path.includes(o.externalNumber)) });
+  // all new orders of the file at once (intakeMany: the round trips of one order); any order refused fails the file
+  const fresh = [...parsed.value.entries()].filter(([, o]) => !known.has(o.externalId));
+  const taken = await intakeMany(tx, ctx, fresh.map(([, o]) => ({ order: o, warnings: parsed.warnings.filter((w) => w.path.includes(o.externalNumber)) })), { invalidAddress: 'reject' });
+  const refused = fresh.flatMap(([, o], k) => { const r = taken[k]; return 'error' in r ? r.error.errors.map((e) => ({ field: `order ${o.externalNumber}: ${e.field}`, message: e.message })) : []; });
+  if (refused.length) throw new AppError('csv_invalid', 422, `${refused.length} error(s) in the orders; nothing was imported`, refused);
+  fresh.forEach(([i], k) => {
+    const r = taken[k];
+    if ('error' in r) return;
     plan[i].order_id = r.order.id;
     plan[i].action = 'created';
-  }
+  });
   await recordAudit(tx, ctx, { action: 'order.import_csv', entityType: 'order_import', entityId: ctx.requestId, after: { created: plan.filter((p) => p.action === 'created').length, skipped: plan.filter((p) => p.action === 'already_imported').length } });
   return { dry_run: false, orders: plan, warnings: parsed.warnings, created: plan.filter((p) => p.action === 'created').length };
 }
