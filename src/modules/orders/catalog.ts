@@ -5,7 +5,7 @@ import * as catalogApi from '../catalog/index.ts';
 
 /**
  * The one place the order hub talks to the catalogue: market access of the order's SKUs for the
- * ship-to country, through the catalogue module's checkSkusForMarket. The catalogue's markets are
+ * ship-to country, through the catalogue module's marketAccessReads. The catalogue's markets are
  * customs territories: an EU member state is checked as "EU" (members read from
  * data/tax/markets.json). A country without market-access rules is not blocked; the order passes
  * with the condition "no market-access rules for XX".
@@ -25,19 +25,10 @@ function marketFor(country: string): string {
   return euMembers.has(country) ? 'EU' : country;
 }
 
-export async function checkMarket(tx: Executor, orgId: string, skus: string[], country: string): Promise<MarketCheck & { market: string }> {
-  return (await checkMarkets(tx, orgId, [{ skus, country }]))[0];
-}
-
-/** checkMarket for many orders: one catalogue read for all of them (marketReads), each order's answer as if checked alone. */
-export async function checkMarkets(tx: Executor, orgId: string, orders: Array<{ skus: string[]; country: string }>): Promise<Array<MarketCheck & { market: string }>> {
-  const reads = marketReads(orgId, orders);
-  return reads.answers(tx, await tx.queryMany(reads.statements));
-}
-
 /**
- * The catalogue reads of checkMarkets as statements, for a caller that sends them with its own
- * reads in one round trip; `answers` gives each order's market check from their results.
+ * Market access of many orders' SKUs for their ship-to countries: the catalogue reads as statements
+ * (one set for all orders, marketAccessReads), for a caller that sends them with its own reads in one
+ * round trip; `answers` gives each order's market check from their results, as if checked alone.
  */
 export function marketReads(orgId: string, orders: Array<{ skus: string[]; country: string }>): {
   statements: Statement[]; answers(tx: Executor, results: any[][]): Promise<Array<MarketCheck & { market: string }>>;

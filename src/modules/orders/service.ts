@@ -398,10 +398,10 @@ interface NewOrder {
  * Take in many orders of one organisation in one transaction, each exactly as intake() would take
  * it alone — except that an order with invalid fields gets its problem as its result instead of
  * failing the others. The work is done for all orders at once, so a batch costs the round trips of
- * one order: validation in memory; one catalogue read for the market checks and one read for the
- * reservation plans (prepareAcceptances); the orders, their lines and their timelines in ONE
- * INSERT; audit entries and events written with COMMIT; the stock of all accepted orders reserved
- * in ONE round trip, last (reserveManyAsPlanned), so stock rows are locked only from there to commit.
+ * one order — three: (1) the catalogue reads of the market checks and the reservation plans
+ * (prepareAcceptances); (2) the orders, their lines and their timelines in ONE INSERT, and the lock
+ * on the planned stock rows (reservationBatch); (3) the reservations decided on the locked levels,
+ * written with the audit entries, events and COMMIT — so stock rows stay locked for one round trip.
  * Orders that already exist (a repeated delivery, or twice in the batch) are applied as updates after.
  */
 export async function intakeMany(tx: Executor, ctx: AuthContext, items: IntakeItem[], opts: Omit<IntakeOptions, 'warnings'>): Promise<IntakeItemResult[]> {
@@ -428,7 +428,7 @@ export async function intakeMany(tx: Executor, ctx: AuthContext, items: IntakeIt
   accepting.forEach((o, i) => { ({ transition: o.first, plan: o.plan, market: o.market } = prepared[i]); });
 
   // ONE round trip: the INSERT of every order, then the lock on the stock rows the accepted ones
-  // planned (held from here to commit: the reservations' writes travel with COMMIT)
+  // planned (held from here to commit; the reservation writes travel ahead of the next round trip)
   const reserving = fresh.filter((o) => o.first && o.plan);
   const reservation = reservationBatch(ctx, reserving.map((o) => ({ orderId: o.id, lines: o.plan! })));
   const insert = insertStatement(ctx, fresh, opts.connectionId ?? null);
