@@ -143,7 +143,8 @@ async function runOn(kind: 'pglite' | 'postgres'): Promise<Figures | null> {
     console.log(`  [${kind}] ${n} orders: ${[...statuses].map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
     // batched intake: POST /v1/orders/batch, BATCH orders per request (each order's latency is its request's)
-    const batchN = Number(process.env.BENCH_BATCH_ORDERS ?? (quick ? (kind === 'postgres' ? 2000 : 600) : (kind === 'postgres' ? 12000 : 2000)));
+    const batches = Math.max(1, Math.round(Number(process.env.BENCH_BATCH_ORDERS ?? (quick ? (kind === 'postgres' ? 2000 : 600) : (kind === 'postgres' ? 12000 : 2000))) / BATCH));
+    const batchN = batches * BATCH; // whole batches only
     const batchStatuses = new Map<string, number>();
     const batchIntake = async (b: number) => {
       const orders = Array.from({ length: BATCH }, (_, j) => JSON.parse(body(2_000_000 + b * BATCH + j)));
@@ -153,7 +154,7 @@ async function runOn(kind: 'pglite' | 'postgres'): Promise<Figures | null> {
     };
     await pool(4, BATCH_CONCURRENCY, (b) => batchIntake(1_000_000 + b)); // warm-up
     batchStatuses.clear();
-    const batchRun = await pool(batchN / BATCH, BATCH_CONCURRENCY, batchIntake);
+    const batchRun = await pool(batches, BATCH_CONCURRENCY, batchIntake);
     console.log(`  [${kind}] ${batchN} orders in batches of ${BATCH}: ${[...batchStatuses].map(([k, v]) => `${k} ${v}`).join(', ')}`);
 
     // contention: one hot SKU, stock runs out part-way
