@@ -146,5 +146,14 @@ describe(`transactions with combined round trips (${dbLabel})`, () => {
     expect(await read()).toEqual([{ id: 1, note: 'n' }]);
     await db.exec(`ALTER TABLE tx_shape ADD COLUMN more int DEFAULT 2`);
     expect(await db.transaction((tx) => tx.query(`SELECT * FROM tx_shape WHERE id = $1`, [1]))).toEqual([{ id: 1, note: 'n', more: 2 }]);
+    // the same inside pipelines (queryMany), on every pooled connection that had prepared it
+    const many = () => db.transaction(async (tx) => {
+      await tx.query(`SELECT 1`);
+      return (await tx.queryMany([[`SELECT * FROM tx_shape WHERE id = $1`, [1]], [`SELECT count(*)::int AS n FROM tx_shape WHERE id = $1`, [1]]]))[0];
+    });
+    await Promise.all(Array.from({ length: 8 }, () => Promise.all(Array.from({ length: 6 }, many))));
+    await db.exec(`ALTER TABLE tx_shape ADD COLUMN last text DEFAULT 'z'`);
+    const after = await Promise.all(Array.from({ length: 8 }, many));
+    for (const rows of after) expect(rows).toEqual([{ id: 1, note: 'n', more: 2, last: 'z' }]);
   });
 });
