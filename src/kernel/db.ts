@@ -12,9 +12,11 @@ import { inlineParams, toText } from './sql-inline.ts';
  * both. `Executor` is what use-cases receive: the database itself or an open transaction.
  *
  * Round trips, not statements, are what a request pays for here (a socket write and a process
- * wake-up each on PostgreSQL; a protocol exchange with the WASM backend each on PGlite), so a
- * transaction sends BEGIN together with its first statement and its deferred writes together with
- * COMMIT, as one simple-protocol message with parameters inlined as literals (sql-inline.ts).
+ * wake-up each on PostgreSQL; a protocol exchange with the WASM backend each on PGlite), and planning
+ * a statement costs more than running a lookup by key. So a transaction sends pipelines: BEGIN (and
+ * the `first` read, and `precede` writes) travel with its first statement, its deferred writes
+ * (parameters inlined as literals, sql-inline.ts) with COMMIT, and `queryMany` sends many statements
+ * at once — statements with parameters always as prepared statements, whose plans PostgreSQL keeps.
  */
 export interface Executor {
   query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -25,8 +27,8 @@ export interface Executor {
   /** Run several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /**
-   * Several statements in ONE round trip, in order (simple protocol, parameters inlined as literals):
-   * each statement's rows. Batches use it for statements that do not depend on each other's results.
+   * Several statements in ONE round trip, in order (a pipeline of prepared statements): each
+   * statement's rows. Batches use it for statements that do not depend on each other's results.
    * A failing statement fails the call (and, in a transaction, the transaction). In a transaction,
    * deferred writes queued so far travel ahead of the statements in the same message.
    */
@@ -56,6 +58,9 @@ export interface Executor {
   readonly inTransaction: boolean;
 }
 
+/** A statement and its parameters ($1, $2, …). */
+export type Statement = readonly [sql: string, params?: unknown[]];
+
 /**
  * `first`: a read that travels in the transaction's first round trip, ahead of the use-case's first
  * statement; `check` sees its rows before the use-case sees any result and may throw to abandon the
@@ -64,9 +69,6 @@ export interface Executor {
  * and `check` runs after it: use `first` only where a conflicting commit fails by itself (the
  * idempotency record's primary key does).
  */
-/** A statement and its parameters ($1, $2, …). */
-export type Statement = readonly [sql: string, params?: unknown[]];
-
 export interface TransactionOptions { first?: { sql: string; params?: unknown[]; check(rows: any[]): void } }
 
 export interface Db extends Executor {
@@ -283,9 +285,10 @@ const SYNC = protocol.serialize.sync();
 /**
  * `template`: a gzipped data-directory dump to start from (tests start from a migrated snapshot).
  *
- * Every call is ONE simple-protocol exchange with the WASM backend (query + sync in one message),
- * parameters inlined; PGlite's own query() makes six exchanges (parse, describe, bind, describe,
- * execute, sync) and its transaction() two more for BEGIN and COMMIT. PGlite has one connection: a
+ * Every call is ONE protocol exchange with the WASM backend (all its messages and one Sync; a
+ * statement new to this connection is prepared once in an exchange of its own); PGlite's own query()
+ * makes six exchanges (parse, describe, bind, describe, execute, sync) and its transaction() two more
+ * for BEGIN and COMMIT. PGlite has one connection: a
  * transaction holds PGlite's transaction and query locks (the ones its own transaction() takes), so
  * nothing else interleaves and transactions serialise. One process owns the data directory, so the
  * read cache needs no cross-process notification.
@@ -388,9 +391,9 @@ const MAX_PREPARED = 2000;
 const RETRYABLE = new Set(['40001', '40P01', '0A000']); // serialization failure, deadlock, prepared plan changed result type
 
 /**
- * PostgreSQL through a node-postgres pool. BEGIN travels with a transaction's first statement and
- * its deferred writes with COMMIT; the statements in between use the extended protocol with real
- * parameters. A dedicated connection LISTENs for read-cache invalidations from every process; while
+ * PostgreSQL through a node-postgres pool. A transaction's round trips with several steps (BEGIN
+ * with its first statement, queryMany, COMMIT with its deferred writes) are pipelines
+ * (pg-pipeline.ts); a lone statement is node-postgres' own prepared query. A dedicated connection LISTENs for read-cache invalidations from every process; while
  * it is down, nothing is cached.
  */
 export async function openPostgres(url: string, max = Number(process.env.DATABASE_POOL_SIZE ?? 20)): Promise<Db> {

@@ -30,7 +30,7 @@ export function runPipeline(client: pg.PoolClient, steps: PipelineStep[], forget
 /** A node-postgres "submittable": the client hands it the protocol messages of its round trip. */
 class Pipeline {
   private readonly results: StepResult[] = [];
-  private current: any = null;
+  private current: InstanceType<typeof Result> | null = null;
   private failure: unknown = null;
   private readonly parsing: Array<[string, string]> = [];
 
@@ -69,21 +69,21 @@ class Pipeline {
   }
 
   handleRowDescription(msg: any) {
-    this.current = new (Result as any)();
+    this.current = new Result();
     this.current.addFields(msg.fields);
   }
 
   handleDataRow(msg: any) {
     if (this.failure) return;
     try {
-      this.current.rows.push(this.current.parseRow(msg.fields));
+      this.current!.rows.push(this.current!.parseRow(msg.fields));
     } catch (err) {
       this.failure = err; // e.g. an int8 beyond 2^53: reported once the round trip is over
     }
   }
 
   handleCommandComplete(msg: any) {
-    const r = this.current ?? new (Result as any)();
+    const r = this.current ?? new Result();
     r.addCommandComplete(msg);
     this.results.push({ rows: r.rows, command: r.command });
     this.current = null;

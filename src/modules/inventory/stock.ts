@@ -197,7 +197,7 @@ export type ReservationPlan = { lines: PlannedLine[]; shortages?: undefined } | 
  * line — the given one, else the active warehouse with the most available stock if that covers the
  * line — or the shortages when some line cannot be had at all. Null when it takes the line-by-line path to know
  * (a line to split over warehouses, the same SKU asked with and without a warehouse).
- * Order intake writes the accepted state from the plan and calls reserveAsPlanned last.
+ * Order intake writes the accepted state from the plan and reserves it last (reservationBatch).
  */
 export async function planReservation(tx: Executor, sellerOrgId: string, lines: ReserveLine[]): Promise<ReservationPlan | null> {
   return (await planReservations(tx, sellerOrgId, [lines]))[0];
@@ -255,20 +255,11 @@ type OneStatementOutcome = { reserved: ReservedLine[] } | { reserved?: undefined
  * warehouse meanwhile). Row locks taken in step 2 stay until commit.
  */
 async function reserveInOneStatement(tx: Executor, actor: Actor, orderId: string, lines: ReserveLine[]): Promise<OneStatementOutcome> {
-  const { sql, params } = reservationStatement(actor, orderId, lines);
-  return oneStatementOutcome(orderId, lines, await tx.query(sql, params));
-}
-
-/** The one statement that reserves an order's lines (merged and sorted); ids ascend in line (= lock) order. */
-function reservationStatement(actor: Actor, orderId: string, lines: ReserveLine[]) {
-  const ids = lines.map(() => newId('rsv'));
+  const ids = lines.map(() => newId('rsv')); // ascending in line (= lock) order
   // schema.ts: inv_reserve_lines (inventory_002), and for one line the same with a smaller plan (inventory_003)
-  return lines.length === 1
-    ? { ids, sql: `SELECT * FROM inv_reserve_one($1, $2, $3, $4, $5, $6, $7, $8, $9)`, params: [actor.orgId, lines[0].sku, lines[0].warehouseId ?? null, lines[0].qty, ids[0], orderId, actor.orgId, actor.userId, actor.requestId] }
-    : { ids, sql: `SELECT * FROM inv_reserve_lines($1, $2, $3, $4, $5, $6, $7, $8, $9)`, params: [actor.orgId, lines.map((l) => l.sku), lines.map((l) => l.warehouseId ?? null), lines.map((l) => l.qty), ids, orderId, actor.orgId, actor.userId, actor.requestId] };
-}
-
-function oneStatementOutcome(orderId: string, lines: ReserveLine[], rows: any[]): OneStatementOutcome {
+  const rows = lines.length === 1
+    ? await tx.query(`SELECT * FROM inv_reserve_one($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [actor.orgId, lines[0].sku, lines[0].warehouseId ?? null, lines[0].qty, ids[0], orderId, actor.orgId, actor.userId, actor.requestId])
+    : await tx.query(`SELECT * FROM inv_reserve_lines($1, $2, $3, $4, $5, $6, $7, $8, $9)`, [actor.orgId, lines.map((l) => l.sku), lines.map((l) => l.warehouseId ?? null), lines.map((l) => l.qty), ids, orderId, actor.orgId, actor.userId, actor.requestId]);
   if (rows.length !== lines.length) throw new Error(`reservation of ${orderId}: one row per line expected`);
   const reserved = rows.filter((r) => r.id);
   if (reserved.length === lines.length) {
@@ -312,9 +303,9 @@ async function alertsAfterReserving(tx: Executor, actor: Actor, orderId: string,
 }
 
 /**
- * Reserve exactly as planned (planReservation), in one statement. Returns the stored reservations,
- * or null — with nothing changed — when a planned warehouse no longer has the stock (taken by a
- * concurrent order since the plan was read); the caller then falls back to reserve().
+ * Reserve exactly as planned (planReservation): a batch of one (reservationBatch). Returns the
+ * reservations, or null — with nothing changed — when a planned warehouse no longer has the stock
+ * (taken by a concurrent order since the plan was read); the caller then falls back to reserve().
  */
 export async function reserveAsPlanned(tx: Executor, ctx: Actor, input: { orderId: string; lines: PlannedLine[] }): Promise<ReservationRow[] | null> {
   return (await reserveManyAsPlanned(tx, ctx, [input]))[0];

@@ -443,7 +443,7 @@ export async function intakeMany(tx: Executor, ctx: AuthContext, items: IntakeIt
     if (!got) { existing.push(o); continue; }
     // the order as stored: what was sent, and the times the database set
     const { n: _n, ...sent } = insert!.records.get(o.id)!;
-    const row = { ...sent, org_id: ctx.orgId, tags: sent.tags, parent_order_id: null, merged_into: null, placed_at: got.placed_at, created_at: got.created_at, updated_at: got.updated_at, channel_updated_at: got.channel_updated_at };
+    const row = { ...sent, org_id: ctx.orgId, parent_order_id: null, merged_into: null, placed_at: got.placed_at, created_at: got.created_at, updated_at: got.updated_at, channel_updated_at: got.channel_updated_at };
     created.push(Object.assign(o, { row, stateSeq: got.state_seq, storedLines: o.lines }));
     await recordAudit(tx, ctx, { action: 'order.create', entityType: 'order', entityId: o.id, after: { channel: o.input.channel, external_id: o.externalId, total: o.input.totals.total, currency: o.input.currency } });
     await emit(tx, ctx, { type: 'orders.order.created', entityType: 'order', entityId: o.id, orgId: row.org_id, payload: { order_id: o.id, channel: o.input.channel, external_id: o.externalId, total: o.input.totals.total, currency: o.input.currency, lines: o.lines.map((l) => ({ sku: l.sku, qty: l.qty })) } });
