@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE_CHANNEL, ReadCache } from './read-cache.ts';
 import { runPipeline } from './pg-pipeline.ts';
-import { inlineParams, toText } from './sql-inline.ts';
+import { inlineParams, splitPlaceholders, toText } from './sql-inline.ts';
 
 /**
  * One database interface over the embedded PGlite and a PostgreSQL server. The same SQL runs on
@@ -145,13 +145,68 @@ interface Wire {
   pipeline(steps: ReadonlyArray<Step>): Promise<Result[]>;
 }
 
+const asText = (params: unknown[] | undefined) => (params ? params.map((v) => (v === null || v === undefined ? null : toText(v))) : []);
+
+/**
+ * The rows of one append (`defer(…, {append: true})`): sent as multi-row INSERTs of 64, 32, …, 2 or 1
+ * rows — prepared statements with every row's parameters, so PostgreSQL plans each shape once per
+ * connection instead of parsing and planning the rows' text on every commit.
+ */
+class AppendRows {
+  readonly rows: unknown[][];
+  private readonly head: string;
+  private readonly tuple: Array<string | number>;
+  private readonly width: number;
+
+  constructor(private readonly sql: string, first: unknown[]) {
+    const at = sql.lastIndexOf('VALUES');
+    if (at < 0) throw new Error(`defer(append): not an INSERT … VALUES statement: ${sql.slice(0, 80)}`);
+    this.head = sql.slice(0, at + 6);
+    this.tuple = splitPlaceholders(sql.slice(at + 6));
+    this.width = first.length;
+    this.rows = [first];
+  }
+
+  statements(out: Statement[]) {
+    const rows = this.rows;
+    let at = 0;
+    for (let size = 64; size >= 1; size >>= 1) {
+      while (rows.length - at >= size) {
+        const params: unknown[] = [];
+        for (let r = at; r < at + size; r++) {
+          if (rows[r].length !== this.width) throw new Error(`defer(append): rows of "${this.sql.slice(0, 60)}" differ in parameter count`);
+          for (const v of rows[r]) params.push(v);
+        }
+        out.push([size === 1 ? this.sql : this.text(size), params]);
+        at += size;
+      }
+    }
+  }
+
+  /** The statement for `size` rows; texts are shared by every transaction. */
+  private text(size: number): string {
+    const key = this.sql + '\u0000' + size;
+    let text = multiRowTexts.get(key);
+    if (text === undefined) {
+      text = this.head;
+      for (let r = 0; r < size; r++) {
+        if (r > 0) text += ',';
+        for (const part of this.tuple) text += typeof part === 'string' ? part : '$' + (part + 1 + r * this.width);
+      }
+      if (multiRowTexts.size < 1000) multiRowTexts.set(key, text);
+    }
+    return text;
+  }
+}
+const multiRowTexts = new Map<string, string>();
+
 /** One open transaction, whatever the backend. */
 class Transaction {
   private begun = false;
   private failed: unknown = null;
-  /** Queued deferred writes: statement text, or the rows of one multi-row INSERT (its VALUES text and tuples). */
-  private readonly deferred: Array<string | { head: string; rows: string[] }> = [];
-  private readonly appends = new Map<string, { head: string; rows: string[] }>();
+  /** Queued deferred writes: a statement with its parameters (as text), or the rows of one append (multi-row INSERT). */
+  private readonly deferred: Array<Statement | AppendRows> = [];
+  private readonly appends = new Map<string, AppendRows>();
   /** Writes that travel ahead of the next round trip (precede). */
   private readonly preceding: Statement[] = [];
   private readonly evictions: string[] = [];
@@ -219,13 +274,12 @@ class Transaction {
     queryMany: (statements) => this.runMany(statements),
     precede: async (sql, params) => { this.preceding.push([sql, params]); },
     defer: async (sql, params, opts) => {
-      if (!opts?.append) return void this.deferred.push(inlineParams(sql, params));
-      const at = sql.lastIndexOf('VALUES');
-      if (at < 0) throw new Error(`defer(append): not an INSERT … VALUES statement: ${sql.slice(0, 80)}`);
-      const tuple = inlineParams(sql.slice(at + 6), params);
+      // Parameters are converted to text now: the write is what they were at the call.
+      const values = asText(params);
+      if (!opts?.append) return void this.deferred.push([sql, values]);
       const queued = this.appends.get(sql);
-      if (queued) return void queued.rows.push(tuple);
-      const entry = { head: sql.slice(0, at + 6), rows: [tuple] };
+      if (queued) return void queued.rows.push(values);
+      const entry = new AppendRows(sql, values);
       this.appends.set(sql, entry);
       this.deferred.push(entry);
     },
@@ -234,15 +288,20 @@ class Transaction {
       for (const k of keys) {
         this.cache.evict(k);
         this.evictions.push(k);
-        if (this.notify) this.deferred.push(inlineParams(notifySql, [k]));
+        if (this.notify) this.deferred.push([notifySql, [k]]);
       }
     },
   };
 
-  /** The queued deferred writes as statement texts, emptying the queue. */
-  private takeDeferred(): string[] {
+  /** The queued deferred writes as prepared statements, emptying the queue. */
+  private takeDeferred(): Statement[] {
     this.appends.clear();
-    return this.deferred.splice(0).map((d) => (typeof d === 'string' ? d : d.head + d.rows.join(',')));
+    const out: Statement[] = [];
+    for (const d of this.deferred.splice(0)) {
+      if (d instanceof AppendRows) d.statements(out);
+      else out.push(d);
+    }
+    return out;
   }
 
   /**
