@@ -37,6 +37,14 @@ const httpDuration = new client.Histogram({
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [metricsRegistry],
 });
 
+// Group commit (src/kernel/commit-groups.ts) of the database this process serves.
+let commitGroupStats: { groups: number; members: number; resent: number } | undefined;
+const groupCounter = (name: string, help: string, read: (s: NonNullable<typeof commitGroupStats>) => number) =>
+  new client.Counter({ name, help, registers: [metricsRegistry], collect() { this.reset(); if (commitGroupStats) this.inc(read(commitGroupStats)); } });
+groupCounter('tradelane_db_commit_groups_total', 'Round trips that committed whole one-round-trip transactions (group commit)', (s) => s.groups);
+groupCounter('tradelane_db_commit_group_members_total', 'Transactions committed through group commits', (s) => s.members);
+groupCounter('tradelane_db_commit_group_resent_total', 'Transactions sent again on their own after their group failed', (s) => s.resent);
+
 interface Prior { request_hash: string; status_code: number; response: unknown }
 /** Thrown inside the transaction when the Idempotency-Key was already used: answer with the stored response. */
 class Replay extends Error {
@@ -92,6 +100,8 @@ export async function buildApp(services: Services, modules: TradelaneModule[]): 
     if (problem.status >= 500) req.log.error({ err, reqId: req.id }, 'request failed');
     return sendProblem(reply, problem);
   });
+
+  if (services.db.commitGroups) commitGroupStats = services.db.commitGroups;
 
   const perKey = new RateLimiter(services.config.rateLimitPerMinute);
   const perIp = new RateLimiter(services.config.rateLimitPerMinuteIp);

@@ -3,6 +3,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { CommitGroups } from './commit-groups.ts';
 import { CACHE_CHANNEL, ReadCache } from './read-cache.ts';
 import { runPipeline } from './pg-pipeline.ts';
 import { inlineParams, splitPlaceholders, toText } from './sql-inline.ts';
@@ -74,6 +75,8 @@ export interface TransactionOptions { first?: { sql: string; params?: unknown[];
 export interface Db extends Executor {
   readonly kind: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Executor) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  /** Whole one-round-trip transactions committed in groups (commit-groups.ts), where the backend does so. */
+  readonly commitGroups?: CommitGroups['stats'];
   close(): Promise<void>;
 }
 
@@ -143,6 +146,11 @@ interface Wire {
    * unnamed, statements with parameters as prepared statements. Each step's result.
    */
   pipeline(steps: ReadonlyArray<Step>): Promise<Result[]>;
+  /**
+   * A whole transaction (BEGIN … COMMIT) in one round trip, perhaps together with other such
+   * transactions (commit-groups.ts). Leaves no transaction open, also on failure.
+   */
+  whole?(steps: Step[]): Promise<Result[]>;
 }
 
 const asText = (params: unknown[] | undefined) => (params ? params.map((v) => (v === null || v === undefined ? null : toText(v))) : []);
@@ -307,13 +315,17 @@ class Transaction {
   /**
    * Deferred writes and COMMIT in one round trip — with BEGIN, and the `first` read, if the use-case
    * ran no statement of its own (then the whole transaction is one round trip, and `check` sees the
-   * read after the commit; see TransactionOptions).
+   * read after the commit; see TransactionOptions). Such a whole transaction may be committed together
+   * with others (Wire.whole, commit-groups.ts).
    */
   async commit() {
     if (this.failed) throw this.failed;
     if (!this.begun && this.deferred.length === 0 && this.preceding.length === 0 && !this.opts.first) return;
+    const whole = !this.begun && this.wire.whole !== undefined;
     const { steps, first } = this.opening();
-    const results = await this.wire.pipeline([...steps, ...this.takeDeferred(), 'COMMIT']);
+    const all = [...steps, ...this.takeDeferred(), 'COMMIT'];
+    if (whole) this.begun = false; // the wire leaves nothing open, even when it fails: nothing to roll back
+    const results = whole ? await this.wire.whole!(all) : await this.wire.pipeline(all);
     // COMMIT of a transaction that an earlier (caught) error aborted answers ROLLBACK, not an error.
     if (results[results.length - 1]?.command === 'ROLLBACK') throw new TransactionAborted();
     for (const k of this.evictions) this.cache.evict(k);
@@ -482,28 +494,49 @@ export async function openPostgres(url: string, max = Number(process.env.DATABAS
     }
   };
   const run = async (sql: string, params?: unknown[]) => (await withReplan(sql, params, (c) => pool.query(c))).rows;
+  // Steps in one round trip on `client`, statements with parameters as prepared statements.
+  const pipelineOn = async (client: pg.PoolClient, steps: ReadonlyArray<Step>) => {
+    const named = steps.map((step) => (typeof step === 'string' ? { text: step } : { name: config(step[0]).name, text: step[0], values: step[1] ?? [] }));
+    try {
+      return await runPipeline(client, named, (forgotten) => forgotten.forEach((text) => names.delete(text)));
+    } catch (err: any) {
+      if (err?.code === '0A000') for (const step of steps) if (typeof step !== 'string') names.delete(step[0]); // prepared afresh when the transaction runs again
+      throw err;
+    }
+  };
+  // Whole one-round-trip transactions, committed in groups on a connection of their own.
+  const groups = new CommitGroups(async (steps) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await pipelineOn(client, steps);
+    } catch (err) {
+      await client.query('ROLLBACK').catch((e: Error) => { broken = e; });
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }, { inFlight: Number(process.env.DATABASE_COMMIT_GROUPS_IN_FLIGHT ?? 1) });
   return {
     ...direct(run, async (sql) => { await pool.query(sql); }, cache, true),
     kind: 'postgres',
     async transaction(fn, opts) {
       for (let attempt = 1; ; attempt++) {
-        const client = await pool.connect();
-        const simple = async (text: string) => {
-          const r = (await client.query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
-          return Array.isArray(r) ? r : [r];
-        };
+        // The connection is taken at the transaction's first round trip: a use-case that only
+        // defers writes never holds one of its own (its commit goes through the commit groups).
+        let client: Promise<pg.PoolClient> | null = null;
+        const connection = () => (client ??= pool.connect());
         const wire: Wire = {
-          simple,
-          statement: async (sql, params) => [await withReplan(sql, params, (c) => client.query(c), true)],
-          pipeline: async (steps) => {
-            const named = steps.map((step) => (typeof step === 'string' ? { text: step } : { name: config(step[0]).name, text: step[0], values: step[1] ?? [] }));
-            try {
-              return await runPipeline(client, named, (forgotten) => forgotten.forEach((text) => names.delete(text)));
-            } catch (err: any) {
-              if (err?.code === '0A000') for (const step of steps) if (typeof step !== 'string') names.delete(step[0]); // prepared afresh when the transaction runs again
-              throw err;
-            }
+          async simple(text) {
+            const r = (await (await connection()).query(text)) as unknown as pg.QueryResult | pg.QueryResult[];
+            return Array.isArray(r) ? r : [r];
           },
+          statement: async (sql, params) => {
+            const c = await connection();
+            return [await withReplan(sql, params, (cfg) => c.query(cfg), true)];
+          },
+          pipeline: async (steps) => pipelineOn(await connection(), steps),
+          whole: (steps) => groups.commit(steps),
         };
         try {
           return await new Transaction(wire, cache, true, opts).complete(fn);
@@ -511,10 +544,11 @@ export async function openPostgres(url: string, max = Number(process.env.DATABAS
           if (RETRYABLE.has(err?.code) && attempt < 5) continue;
           throw err;
         } finally {
-          client.release();
+          if (client) (client as Promise<pg.PoolClient>).then((c) => c.release(), () => undefined);
         }
       }
     },
+    commitGroups: groups.stats,
     async close() {
       await listener.stop();
       await pool.end();

@@ -106,6 +106,58 @@ describe(`transactions with combined round trips (${dbLabel})`, () => {
     await db.query(`DELETE FROM tx_probe WHERE id = 43`);
   });
 
+  it('deferred appends beyond 64 rows: every row, in call order, with values as given at the call', async () => {
+    await db.exec(`CREATE TABLE tx_many (seq bigserial PRIMARY KEY, n int NOT NULL, doc jsonb NOT NULL, tags text[] NOT NULL)`);
+    const doc = { step: 0 };
+    await db.transaction(async (tx) => {
+      for (let n = 0; n < 151; n++) {
+        doc.step = n; // changed after each call: the row keeps the value it had then
+        await tx.defer(`INSERT INTO tx_many (n, doc, tags) VALUES ($1, $2, $3)`, [n, doc, [`t${n}`, "it's"]], { append: true });
+      }
+    });
+    const rows = await db.query<{ n: number; doc: { step: number }; tags: string[] }>(`SELECT n, doc, tags FROM tx_many ORDER BY seq`);
+    expect(rows.map((r) => r.n)).toEqual(Array.from({ length: 151 }, (_, i) => i));
+    expect(rows.every((r) => r.doc.step === r.n && r.tags[0] === `t${r.n}` && r.tags[1] === "it's")).toBe(true);
+  });
+
+  it('write-only transactions committed concurrently: each gets its own outcome; a failing one takes none of the others with it', async () => {
+    await db.exec(`CREATE TABLE tx_group (id int PRIMARY KEY, v text NOT NULL)`);
+    await db.query(`INSERT INTO tx_group VALUES (1000, 'taken')`);
+    const before = db.commitGroups ? { ...db.commitGroups } : null;
+    const outcomes = await Promise.allSettled(Array.from({ length: 60 }, (_, i) => db.transaction(async (tx) => {
+      // every 20th collides with the row that is already there
+      await tx.defer(`INSERT INTO tx_group VALUES ($1, $2)`, [i % 20 === 7 ? 1000 : 2000 + i, `writer ${i}`]);
+      await tx.defer(`INSERT INTO tx_probe VALUES ($1, 'group')`, [3000 + i]);
+      return i;
+    }, { first: { sql: `SELECT v FROM tx_group WHERE id = $1`, params: [1000], check(rows) { if (rows.length !== 1) throw new Error('the first read must see the row'); } } })));
+    const failed = outcomes.flatMap((o, i) => (o.status === 'rejected' ? [i] : []));
+    expect(failed).toEqual([7, 27, 47]);
+    for (const i of failed) expect((outcomes[i] as PromiseRejectedResult).reason).toMatchObject({ code: '23505' });
+    const ok = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
+    expect(outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<number>).value)).toEqual(ok);
+    expect((await db.query<{ id: number }>(`SELECT id FROM tx_group WHERE id >= 2000 ORDER BY id`)).map((r) => r.id - 2000)).toEqual(ok);
+    expect((await db.query<{ id: number }>(`SELECT id FROM tx_probe WHERE id >= 3000 ORDER BY id`)).map((r) => r.id - 3000)).toEqual(ok);
+    if (before && db.commitGroups) {
+      // PostgreSQL: they travelled in groups, and the groups with a failing member were sent again one by one
+      expect(db.commitGroups.members - before.members).toBe(60);
+      expect(db.commitGroups.groups - before.groups).toBeLessThan(60);
+      expect(db.commitGroups.resent - before.resent).toBeGreaterThanOrEqual(3);
+    }
+    await db.query(`DELETE FROM tx_probe WHERE id >= 3000`);
+  });
+
+  it('write-only transactions committed together: a later one\'s first read sees the earlier one\'s writes, as if committed one by one', async () => {
+    const seen: Array<string | null> = [];
+    const write = (v: string) => db.transaction(async (tx) => { await tx.defer(`INSERT INTO tx_group VALUES (5000, $1) ON CONFLICT (id) DO UPDATE SET v = excluded.v`, [v]); },
+      { first: { sql: `SELECT v FROM tx_group WHERE id = 5000`, check(rows) { seen.push(rows[0]?.v ?? null); } } });
+    await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map(write));
+    // each read saw the value written by the transaction committed just before it
+    expect(seen[0]).toBeNull();
+    expect(seen.slice(1).every((v) => v !== null)).toBe(true);
+    expect(new Set(seen).size).toBe(6);
+    expect((await db.one(`SELECT v FROM tx_group WHERE id = 5000`)).v).not.toBe(seen[5]);
+  });
+
   it('precede: a write that travels ahead of the next round trip; later statements see it; its failure fails the transaction', async () => {
     const seen = await db.transaction(async (tx) => {
       await tx.query(`INSERT INTO tx_probe VALUES (50, 'a')`);

@@ -1,0 +1,113 @@
+/**
+ * Group commit for transactions that are one round trip each.
+ *
+ * A use-case that writes without reading first (every write deferred, at most a `first` read whose
+ * check runs after COMMIT — creating a webhook endpoint with its audit row, event and idempotency
+ * record) is a whole transaction in one pipeline: BEGIN, its steps, COMMIT. When such transactions
+ * arrive while an earlier group is still with the database, they wait for it and then travel
+ * together: BEGIN, the first one's steps, the second one's steps, …, COMMIT — one connection, one
+ * round trip and one commit (one WAL flush) for all of them.
+ *
+ * Why this is the same as running them one after another: none of them reads anything before its
+ * writes, so each one's writes do not depend on what the others wrote; and each one's steps run in
+ * order, after the steps of those before it (so a `first` read sees earlier members' writes exactly
+ * as it would after their commits). If anything in a group fails, nothing of it is committed and
+ * every member is sent again on its own, so each one gets its own outcome — a failure (a duplicate
+ * idempotency key, a constraint) stays with the member that caused it.
+ */
+
+export type GroupStep = string | readonly [sql: string, params?: unknown[]];
+export interface GroupResult { rows: any[]; command?: string }
+
+interface Member {
+  /** The steps between BEGIN and COMMIT. */
+  inner: GroupStep[];
+  resolve(results: GroupResult[]): void;
+  reject(err: unknown): void;
+}
+
+export interface CommitGroupOptions {
+  /** Groups with the database at once (each on its own connection). */
+  inFlight?: number;
+  /** Steps per group at most; a member with more travels alone. */
+  maxSteps?: number;
+}
+
+export class CommitGroups {
+  private readonly waiting: Member[] = [];
+  private sending = 0;
+  private readonly inFlight: number;
+  private readonly maxSteps: number;
+  /** Round trips made for groups, members committed through them, members sent again alone after their group failed. */
+  readonly stats = { groups: 0, members: 0, resent: 0 };
+
+  /**
+   * `send`: runs the steps (BEGIN … COMMIT) in one round trip on a connection of its own and gives
+   * each step's result; on failure it must leave the connection out of any transaction (ROLLBACK).
+   */
+  constructor(private readonly send: (steps: GroupStep[]) => Promise<GroupResult[]>, opts: CommitGroupOptions = {}) {
+    this.inFlight = opts.inFlight ?? 1;
+    this.maxSteps = opts.maxSteps ?? 1000;
+  }
+
+  /** A whole transaction: `steps` starts with BEGIN and ends with COMMIT. Each step's result, as if it had been sent alone. */
+  commit(steps: GroupStep[]): Promise<GroupResult[]> {
+    if (steps[0] !== 'BEGIN' || steps[steps.length - 1] !== 'COMMIT') throw new Error('CommitGroups.commit: steps must start with BEGIN and end with COMMIT');
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ inner: steps.slice(1, -1), resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump() {
+    while (this.sending < this.inFlight && this.waiting.length > 0) {
+      const group: Member[] = [];
+      let size = 2;
+      while (this.waiting.length > 0 && (group.length === 0 || size + this.waiting[0].inner.length <= this.maxSteps)) {
+        const m = this.waiting.shift()!;
+        size += m.inner.length;
+        group.push(m);
+      }
+      this.sending++;
+      void this.run(group).finally(() => {
+        this.sending--;
+        this.pump();
+      });
+    }
+  }
+
+  private async run(group: Member[]) {
+    this.stats.groups++;
+    this.stats.members += group.length;
+    if (group.length === 1) return this.alone(group[0]);
+    const steps: GroupStep[] = ['BEGIN'];
+    for (const m of group) for (const s of m.inner) steps.push(s);
+    steps.push('COMMIT');
+    let results: GroupResult[];
+    try {
+      results = await this.send(steps);
+    } catch {
+      // Nothing of the group was committed: each member on its own, in order, for its own outcome.
+      for (const m of group) {
+        this.stats.resent++;
+        await this.alone(m);
+      }
+      return;
+    }
+    const begin = results[0];
+    const commit = results[results.length - 1];
+    let at = 1;
+    for (const m of group) {
+      m.resolve([begin, ...results.slice(at, at + m.inner.length), commit]);
+      at += m.inner.length;
+    }
+  }
+
+  private async alone(m: Member) {
+    try {
+      m.resolve(await this.send(['BEGIN', ...m.inner, 'COMMIT']));
+    } catch (err) {
+      m.reject(err);
+    }
+  }
+}
