@@ -185,6 +185,7 @@ export async function buildApp(services: Services, modules: TradelaneModule[]): 
                 await tx.defer(
                   `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1,$2,$3,201,$4)`,
                   [scope, idemKey, requestHash, JSON.stringify(result ?? null)],
+                  { append: true },
                 );
                 return result;
               },

@@ -11,17 +11,23 @@
  * Why this is the same as running them one after another: none of them reads anything before its
  * writes, so each one's writes do not depend on what the others wrote; and each one's steps run in
  * order, after the steps of those before it (so a `first` read sees earlier members' writes exactly
- * as it would after their commits). If anything in a group fails, nothing of it is committed and
+ * as it would after their commits). Appends (audit rows, outbox events: append-only, nothing in the
+ * transaction depends on them and they depend on nothing it writes) are merged across the group: the
+ * rows of one append statement travel as one multi-row INSERT at the place of the first. If anything in a group fails, nothing of it is committed and
  * every member is sent again on its own, so each one gets its own outcome — a failure (a duplicate
  * idempotency key, a constraint) stays with the member that caused it.
  */
 
+import { AppendRows } from './appends.ts';
+
 export type GroupStep = string | readonly [sql: string, params?: unknown[]];
 export interface GroupResult { rows: any[]; command?: string }
+/** A step of a whole transaction: a statement, or the rows of an append (which the group merges). */
+export type WholeStep = GroupStep | AppendRows;
 
 interface Member {
   /** The steps between BEGIN and COMMIT. */
-  inner: GroupStep[];
+  inner: WholeStep[];
   resolve(results: GroupResult[]): void;
   reject(err: unknown): void;
 }
@@ -50,8 +56,11 @@ export class CommitGroups {
     this.maxSteps = opts.maxSteps ?? 1000;
   }
 
-  /** A whole transaction: `steps` starts with BEGIN and ends with COMMIT. Each step's result, as if it had been sent alone. */
-  commit(steps: GroupStep[]): Promise<GroupResult[]> {
+  /**
+   * A whole transaction: `steps` starts with BEGIN and ends with COMMIT. Each step's result, as if
+   * it had been sent alone (an append's is empty).
+   */
+  commit(steps: WholeStep[]): Promise<GroupResult[]> {
     if (steps[0] !== 'BEGIN' || steps[steps.length - 1] !== 'COMMIT') throw new Error('CommitGroups.commit: steps must start with BEGIN and end with COMMIT');
     return new Promise((resolve, reject) => {
       this.waiting.push({ inner: steps.slice(1, -1), resolve, reject });
@@ -80,12 +89,33 @@ export class CommitGroups {
     this.stats.groups++;
     this.stats.members += group.length;
     if (group.length === 1) return this.alone(group[0]);
-    const steps: GroupStep[] = ['BEGIN'];
-    for (const m of group) for (const s of m.inner) steps.push(s);
+    // The group's steps; each member's statements keep their place, appends join the first of their kind.
+    const steps: Array<GroupStep | AppendRows> = ['BEGIN'];
+    const merged = new Map<string, AppendRows>();
+    const places: number[][] = [];
+    for (const m of group) {
+      const place: number[] = [];
+      for (const step of m.inner) {
+        if (step instanceof AppendRows) {
+          const into = merged.get(step.sql);
+          if (into) for (const row of step.rows) into.rows.push(row);
+          else {
+            const rows = new AppendRows(step.sql, step.rows.slice());
+            merged.set(step.sql, rows);
+            steps.push(rows);
+          }
+          place.push(-1);
+        } else {
+          place.push(steps.length);
+          steps.push(step);
+        }
+      }
+      places.push(place);
+    }
     steps.push('COMMIT');
-    let results: GroupResult[];
+    let sent: Sent;
     try {
-      results = await this.send(steps);
+      sent = await this.sendExpanded(steps);
     } catch {
       // Nothing of the group was committed: each member on its own, in order, for its own outcome.
       for (const m of group) {
@@ -94,20 +124,34 @@ export class CommitGroups {
       }
       return;
     }
-    const begin = results[0];
-    const commit = results[results.length - 1];
-    let at = 1;
-    for (const m of group) {
-      m.resolve([begin, ...results.slice(at, at + m.inner.length), commit]);
-      at += m.inner.length;
-    }
+    const begin = sent.result(0);
+    const commit = sent.result(steps.length - 1);
+    group.forEach((m, i) => m.resolve([begin, ...places[i].map((at) => (at < 0 ? APPENDED : sent.result(at))), commit]));
   }
 
   private async alone(m: Member) {
     try {
-      m.resolve(await this.send(['BEGIN', ...m.inner, 'COMMIT']));
+      const steps: WholeStep[] = ['BEGIN', ...m.inner, 'COMMIT'];
+      const sent = await this.sendExpanded(steps);
+      m.resolve(steps.map((step, i) => (step instanceof AppendRows ? APPENDED : sent.result(i))));
     } catch (err) {
       m.reject(err);
     }
   }
+
+  /** Send steps with appends expanded into their statements; each step's (first) result. */
+  private async sendExpanded(steps: WholeStep[]): Promise<Sent> {
+    const flat: GroupStep[] = [];
+    const at: number[] = [];
+    for (const step of steps) {
+      at.push(flat.length);
+      if (step instanceof AppendRows) step.statements(flat);
+      else flat.push(step);
+    }
+    const results = await this.send(flat);
+    return { result: (i) => results[at[i]] };
+  }
 }
+
+interface Sent { result(step: number): GroupResult }
+const APPENDED: GroupResult = Object.freeze({ rows: [], command: 'INSERT' }) as GroupResult;

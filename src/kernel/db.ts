@@ -3,10 +3,11 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import pg from 'pg';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { CommitGroups } from './commit-groups.ts';
+import { CommitGroups, type WholeStep } from './commit-groups.ts';
 import { CACHE_CHANNEL, ReadCache } from './read-cache.ts';
 import { runPipeline } from './pg-pipeline.ts';
-import { inlineParams, splitPlaceholders, toText } from './sql-inline.ts';
+import { AppendRows } from './appends.ts';
+import { inlineParams, toText } from './sql-inline.ts';
 
 /**
  * One database interface over the embedded PGlite and a PostgreSQL server. The same SQL runs on
@@ -39,10 +40,11 @@ export interface Executor {
    * transaction it is queued and sent together with COMMIT in one round trip, in call order; a
    * failure fails the commit. Outside a transaction it runs at once.
    *
-   * `append`: the write is a single-row `INSERT … VALUES (…)` into an append-only table that no
-   * other deferred write depends on (audit_log, outbox): rows of the same statement are then sent as
-   * ONE multi-row INSERT, in call order, at the place of the first — one statement for PostgreSQL to
-   * parse and plan instead of one per row.
+   * `append`: the write is a single-row `INSERT … VALUES (…)` into a table that nothing else in the
+   * transaction reads or depends on, and that depends on nothing the transaction writes (no foreign
+   * key into its rows): audit_log, outbox, idempotency_keys. Rows of the same statement are then sent
+   * as multi-row INSERTs, in call order, at the place of the first — also across transactions
+   * committed together (commit-groups.ts) — one statement for PostgreSQL instead of one per row.
    */
   defer(sql: string, params?: unknown[], opts?: { append?: boolean }): Promise<void>;
   /**
@@ -150,63 +152,11 @@ interface Wire {
    * A whole transaction (BEGIN … COMMIT) in one round trip, perhaps together with other such
    * transactions (commit-groups.ts). Leaves no transaction open, also on failure.
    */
-  whole?(steps: Step[]): Promise<Result[]>;
+  whole?(steps: WholeStep[]): Promise<Result[]>;
 }
 
 const asText = (params: unknown[] | undefined) => (params ? params.map((v) => (v === null || v === undefined ? null : toText(v))) : []);
 
-/**
- * The rows of one append (`defer(…, {append: true})`): sent as multi-row INSERTs of 64, 32, …, 2 or 1
- * rows — prepared statements with every row's parameters, so PostgreSQL plans each shape once per
- * connection instead of parsing and planning the rows' text on every commit.
- */
-class AppendRows {
-  readonly rows: unknown[][];
-  private readonly head: string;
-  private readonly tuple: Array<string | number>;
-  private readonly width: number;
-
-  constructor(private readonly sql: string, first: unknown[]) {
-    const at = sql.lastIndexOf('VALUES');
-    if (at < 0) throw new Error(`defer(append): not an INSERT … VALUES statement: ${sql.slice(0, 80)}`);
-    this.head = sql.slice(0, at + 6);
-    this.tuple = splitPlaceholders(sql.slice(at + 6));
-    this.width = first.length;
-    this.rows = [first];
-  }
-
-  statements(out: Statement[]) {
-    const rows = this.rows;
-    let at = 0;
-    for (let size = 64; size >= 1; size >>= 1) {
-      while (rows.length - at >= size) {
-        const params: unknown[] = [];
-        for (let r = at; r < at + size; r++) {
-          if (rows[r].length !== this.width) throw new Error(`defer(append): rows of "${this.sql.slice(0, 60)}" differ in parameter count`);
-          for (const v of rows[r]) params.push(v);
-        }
-        out.push([size === 1 ? this.sql : this.text(size), params]);
-        at += size;
-      }
-    }
-  }
-
-  /** The statement for `size` rows; texts are shared by every transaction. */
-  private text(size: number): string {
-    const key = this.sql + '\u0000' + size;
-    let text = multiRowTexts.get(key);
-    if (text === undefined) {
-      text = this.head;
-      for (let r = 0; r < size; r++) {
-        if (r > 0) text += ',';
-        for (const part of this.tuple) text += typeof part === 'string' ? part : '$' + (part + 1 + r * this.width);
-      }
-      if (multiRowTexts.size < 1000) multiRowTexts.set(key, text);
-    }
-    return text;
-  }
-}
-const multiRowTexts = new Map<string, string>();
 
 /** One open transaction, whatever the backend. */
 class Transaction {
@@ -287,7 +237,7 @@ class Transaction {
       if (!opts?.append) return void this.deferred.push([sql, values]);
       const queued = this.appends.get(sql);
       if (queued) return void queued.rows.push(values);
-      const entry = new AppendRows(sql, values);
+      const entry = new AppendRows(sql, [values]);
       this.appends.set(sql, entry);
       this.deferred.push(entry);
     },
@@ -323,9 +273,12 @@ class Transaction {
     if (!this.begun && this.deferred.length === 0 && this.preceding.length === 0 && !this.opts.first) return;
     const whole = !this.begun && this.wire.whole !== undefined;
     const { steps, first } = this.opening();
-    const all = [...steps, ...this.takeDeferred(), 'COMMIT'];
-    if (whole) this.begun = false; // the wire leaves nothing open, even when it fails: nothing to roll back
-    const results = whole ? await this.wire.whole!(all) : await this.wire.pipeline(all);
+    let results: Result[];
+    if (whole) {
+      this.begun = false; // the wire leaves nothing open, even when it fails: nothing to roll back
+      this.appends.clear();
+      results = await this.wire.whole!([...steps, ...this.deferred.splice(0), 'COMMIT']);
+    } else results = await this.wire.pipeline([...steps, ...this.takeDeferred(), 'COMMIT']);
     // COMMIT of a transaction that an earlier (caught) error aborted answers ROLLBACK, not an error.
     if (results[results.length - 1]?.command === 'ROLLBACK') throw new TransactionAborted();
     for (const k of this.evictions) this.cache.evict(k);
