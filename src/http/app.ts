@@ -179,19 +179,20 @@ export async function buildApp(services: Services, modules: TradelaneModule[]): 
           try {
             // The key's lookup travels in the transaction's first round trip and its record with COMMIT,
             // so a first request pays no extra round trip for idempotency.
-            const out = await services.db.transaction(
+            // The response is serialised once: the same JSON is recorded and sent.
+            const json = await services.db.transaction(
               async (tx) => {
-                const result = await run(tx);
+                const body = JSON.stringify((await run(tx)) ?? null);
                 await tx.defer(
                   `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1,$2,$3,201,$4)`,
-                  [scope, idemKey, requestHash, JSON.stringify(result ?? null)],
+                  [scope, idemKey, requestHash, body],
                   { append: true },
                 );
-                return result;
+                return body;
               },
               { first: { sql: priorSql, params: [scope, idemKey], check(rows) { if (rows[0]) throw new Replay(rows[0]); } } },
             );
-            return reply.code(201).send(out);
+            return reply.code(201).type('application/json; charset=utf-8').send(json);
           } catch (err: any) {
             if (err instanceof Replay) return sendPrior(err.prior);
             // A request with the same key committed first (the loser's commit hit the key's primary

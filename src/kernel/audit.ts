@@ -6,12 +6,18 @@ const SECRET_FIELD = /password|secret|token|hash|totp/i;
 /** Field-level diff: { field: [before, after] }; secret-looking fields are recorded as changed, never by value. */
 export function diff(before: Record<string, unknown> | null | undefined, after: Record<string, unknown> | null | undefined) {
   const out: Record<string, [unknown, unknown]> = {};
-  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
-  for (const k of keys) {
-    const a = before?.[k];
-    const b = after?.[k];
-    if (JSON.stringify(a) === JSON.stringify(b)) continue;
-    out[k] = SECRET_FIELD.test(k) ? ['[redacted]', '[redacted]'] : [a ?? null, b ?? null];
+  const record = (k: string, a: unknown, b: unknown) => { out[k] = SECRET_FIELD.test(k) ? ['[redacted]', '[redacted]'] : [a ?? null, b ?? null]; };
+  if (!before || !after) {
+    // created or deleted: every field that has a value
+    const only = before ?? after ?? {};
+    for (const k in only) if (only[k] !== undefined) before ? record(k, only[k], undefined) : record(k, undefined, only[k]);
+    return out;
+  }
+  for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const a = before[k];
+    const b = after[k];
+    if (a === b || JSON.stringify(a) === JSON.stringify(b)) continue;
+    record(k, a, b);
   }
   return out;
 }

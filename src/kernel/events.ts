@@ -48,6 +48,8 @@ export interface Subscriber {
   types?: string[];
   /** Runs inside the transaction that advances this subscriber's cursor. Throw to retry later. */
   handle(tx: Executor, event: StoredEvent): Promise<void>;
+  /** When given, runs instead of `handle` for all of a batch's events at once (in order), in the same transaction. */
+  handleMany?(tx: Executor, events: StoredEvent[]): Promise<void>;
 }
 
 let dispatcherNudge: (() => void) | undefined;
@@ -241,13 +243,11 @@ export class EventDispatcher {
         [cursor.tx_id, cursor.event_id],
       );
       if (rows.length === 0) return 0;
-      let handled = 0;
-      for (const r of rows) {
-        if (matches(s.types, r.type)) {
-          await s.handle(tx, toStored(r));
-          handled++;
-        }
-      }
+      const mine = rows.filter((r) => matches(s.types, r.type)).map(toStored);
+      if (s.handleMany) {
+        if (mine.length > 0) await s.handleMany(tx, mine);
+      } else for (const e of mine) await s.handle(tx, e);
+      const handled = mine.length;
       const last = rows[rows.length - 1];
       await tx.query(`UPDATE outbox_cursors SET tx_id = $2::xid8, event_id = $3, updated_at = now() WHERE subscriber = $1`, [s.name, last.tx_id, last.id]);
       return Math.max(handled, 1);

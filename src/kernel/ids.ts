@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFromPool } from './crypto.ts';
 
 // Prefixed, time-ordered ids: `ord_01JD…` — 48-bit millisecond time + 80 random bits, Crockford base32
 // (ULID layout), monotonic within one process so ids created in the same millisecond still sort.
@@ -32,19 +32,8 @@ function encodeRandom(bytes: Uint8Array): string {
   return out;
 }
 
-// Random bytes drawn from the CSPRNG 4 KiB at a time: one call per request id was a visible share of a
-// cached read's CPU.
-const POOL_BYTES = 4096;
-let pool = randomBytes(POOL_BYTES);
-let poolAt = 0;
 function randomTen(): Uint8Array {
-  if (poolAt + 10 > POOL_BYTES) {
-    pool = randomBytes(POOL_BYTES);
-    poolAt = 0;
-  }
-  const out = new Uint8Array(pool.subarray(poolAt, poolAt + 10)); // a copy: the pool is refilled in place
-  poolAt += 10;
-  return out;
+  return randomFromPool(10);
 }
 
 export function ulid(now = Date.now()): string {

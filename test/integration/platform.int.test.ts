@@ -230,6 +230,27 @@ describe(`API conventions, events, jobs and webhooks (${dbLabel})`, () => {
       for (const id of [exact, prefix, other]) await rt.app.inject({ method: 'PATCH', url: `/v1/webhooks/${id}`, headers: a.headers, payload: { active: false } });
     });
 
+    it('fans out a batch of events in one pass: each event to its own organisation\'s and its audience\'s endpoints, once per endpoint', async () => {
+      const b = await newParty(rt, 'carrier', 'Batch Carrier');
+      const make = async (p: Party, types: string[]) => (await rt.app.inject({ method: 'POST', url: '/v1/webhooks', headers: p.headers, payload: { url, event_types: types } })).json().id as string;
+      const aBoth = await make(a, ['batch.thing.made', 'batch.*']); // two matching subscriptions, one delivery
+      const bAll = await make(b, ['*']);
+      const tag = 'bt_' + Math.random().toString(36).slice(2);
+      await rt.events.drain();
+      await rt.db.transaction(async (tx) => {
+        await emit(tx, null, { type: 'batch.thing.made', entityType: 'bt', entityId: `${tag}_1`, orgId: a.orgId, payload: {} });
+        await emit(tx, null, { type: 'batch.thing.made', entityType: 'bt', entityId: `${tag}_2`, orgId: a.orgId, audience: [b.orgId], payload: {} });
+        await emit(tx, null, { type: 'other.thing.made', entityType: 'bt', entityId: `${tag}_3`, orgId: a.orgId, payload: {} });
+        await emit(tx, null, { type: 'other.thing.made', entityType: 'bt', entityId: `${tag}_4`, orgId: b.orgId, payload: {} });
+      });
+      await rt.events.drain();
+      const rows = await rt.db.query(`SELECT endpoint_id, body FROM webhook_deliveries WHERE body LIKE $1`, [`%${tag}%`]);
+      const got = rows.map((r) => `${JSON.parse(r.body).entity.id.slice(-1)}→${r.endpoint_id === aBoth ? 'a' : r.endpoint_id === bAll ? 'b' : '?'}`).sort();
+      expect(got).toEqual(['1→a', '2→a', '2→b', '4→b']);
+      for (const [p, id] of [[a, aBoth], [b, bAll]] as const) await rt.app.inject({ method: 'PATCH', url: `/v1/webhooks/${id}`, headers: p.headers, payload: { active: false } });
+      await rt.jobs.runDue(); // their delivery jobs end at once: the endpoints are off
+    });
+
     it('signs deliveries verifiably, retries failures, logs every attempt, redelivers by hand', async () => {
       const created = await rt.app.inject({ method: 'POST', url: '/v1/webhooks', headers: a.headers, payload: { url, event_types: ['identity.*'] } });
       expect(created.statusCode).toBe(201);

@@ -8,7 +8,7 @@ export const webhooksModule: TradelaneModule = {
   name: 'webhooks',
   migrations: webhookMigrations,
   routes: webhookRoutes,
-  subscribers: () => [{ name: 'webhooks.fanout', handle: fanOut }],
+  subscribers: () => [{ name: 'webhooks.fanout', handle: (tx, e) => fanOut(tx, [e]), handleMany: fanOut }],
   jobs: (s) => ({ 'webhook.deliver': deliveryJob(s.secrets) as any }),
 };
 

@@ -97,22 +97,39 @@ export async function redeliver(tx: Executor, ctx: AuthContext, deliveryId: stri
 }
 
 /** Outbox subscriber: one delivery (and job) per matching endpoint of the owner and of the audience. */
-export async function fanOut(tx: Executor, e: StoredEvent) {
-  const orgs = [e.orgId, ...(e.audience ?? [])].filter(Boolean);
-  if (orgs.length === 0) return;
-  const endpoints = await tx.query(
-    `SELECT e.id, e.org_id FROM webhook_subscriptions s JOIN webhook_endpoints e ON e.id = s.endpoint_id
-      WHERE s.org_id = ANY($1) AND s.event_type = ANY($2) AND e.active GROUP BY e.id, e.org_id`,
-    [orgs, [e.type, '*', e.type.split('.')[0] + '.*']],
+/**
+ * The outbox subscriber: a delivery (and its job) for every active endpoint subscribed to an event,
+ * in its own organisation or one in the event's audience. One read finds the endpoints for a whole
+ * batch of events.
+ */
+export async function fanOut(tx: Executor, events: StoredEvent[]) {
+  const orgsOf = (e: StoredEvent) => [e.orgId, ...(e.audience ?? [])].filter((o): o is string => !!o);
+  const typesOf = (e: StoredEvent) => [e.type, '*', e.type.split('.')[0] + '.*'];
+  const concerned = events.filter((e) => orgsOf(e).length > 0);
+  if (concerned.length === 0) return;
+  const subscriptions = await tx.query<{ org_id: string; event_type: string; endpoint_id: string }>(
+    `SELECT s.org_id, s.event_type, s.endpoint_id FROM webhook_subscriptions s JOIN webhook_endpoints e ON e.id = s.endpoint_id
+      WHERE s.org_id = ANY($1) AND s.event_type = ANY($2) AND e.active`,
+    [[...new Set(concerned.flatMap(orgsOf))], [...new Set(concerned.flatMap(typesOf))]],
   );
-  for (const ep of endpoints) {
-    const id = newId('whd');
-    const body = JSON.stringify({ id: e.eventId, type: e.type, created_at: e.createdAt, org_id: e.orgId, entity: { type: e.entityType, id: e.entityId }, data: e.payload });
-    const ins = await tx.query(
-      `INSERT INTO webhook_deliveries (id, org_id, endpoint_id, event_id, event_type, body) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (endpoint_id, event_id) DO NOTHING RETURNING id`,
-      [id, ep.org_id, ep.id, e.eventId, e.type, body],
-    );
-    if (ins.length) await enqueue(tx, 'webhook.deliver', { deliveryId: id }, { maxAttempts: DELIVERY_ATTEMPTS, orgId: ep.org_id, dedupeKey: 'whd:' + id });
+  if (subscriptions.length === 0) return;
+  const byOrgAndType = new Map<string, Array<{ endpoint_id: string; org_id: string }>>();
+  for (const s of subscriptions) {
+    const key = s.org_id + ' ' + s.event_type;
+    byOrgAndType.set(key, [...(byOrgAndType.get(key) ?? []), s]);
+  }
+  for (const e of concerned) {
+    const endpoints = new Map<string, string>(); // endpoint → its organisation; one delivery each however many of its subscriptions match
+    for (const org of orgsOf(e)) for (const type of typesOf(e)) for (const s of byOrgAndType.get(org + ' ' + type) ?? []) endpoints.set(s.endpoint_id, s.org_id);
+    for (const [endpointId, orgId] of endpoints) {
+      const id = newId('whd');
+      const body = JSON.stringify({ id: e.eventId, type: e.type, created_at: e.createdAt, org_id: e.orgId, entity: { type: e.entityType, id: e.entityId }, data: e.payload });
+      const ins = await tx.query(
+        `INSERT INTO webhook_deliveries (id, org_id, endpoint_id, event_id, event_type, body) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (endpoint_id, event_id) DO NOTHING RETURNING id`,
+        [id, orgId, endpointId, e.eventId, e.type, body],
+      );
+      if (ins.length) await enqueue(tx, 'webhook.deliver', { deliveryId: id }, { maxAttempts: DELIVERY_ATTEMPTS, orgId, dedupeKey: 'whd:' + id });
+    }
   }
 }
 
