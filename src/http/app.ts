@@ -186,7 +186,6 @@ export async function buildApp(services: Services, modules: TradelaneModule[]): 
                 await tx.defer(
                   `INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response) VALUES ($1,$2,$3,201,$4)`,
                   [scope, idemKey, requestHash, body],
-                  { append: true },
                 );
                 return body;
               },

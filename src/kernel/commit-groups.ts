@@ -11,9 +11,9 @@
  * Why this is the same as running them one after another: none of them reads anything before its
  * writes, so each one's writes do not depend on what the others wrote; and each one's steps run in
  * order, after the steps of those before it (so a `first` read sees earlier members' writes exactly
- * as it would after their commits). Appends (audit rows, outbox events: append-only, nothing in the
- * transaction depends on them and they depend on nothing it writes) are merged across the group: the
- * rows of one append statement travel as one multi-row INSERT at the place of the first. If anything in a group fails, nothing of it is committed and
+ * as it would after their commits). Appends (audit rows, outbox events: rows that no statement
+ * reads and nothing depends on) are merged across the group: all rows of one append statement travel
+ * as one multi-row INSERT, just before COMMIT. If anything in a group fails, nothing of it is committed and
  * every member is sent again on its own, so each one gets its own outcome — a failure (a duplicate
  * idempotency key, a constraint) stays with the member that caused it.
  */
@@ -89,7 +89,7 @@ export class CommitGroups {
     this.stats.groups++;
     this.stats.members += group.length;
     if (group.length === 1) return this.alone(group[0]);
-    // The group's steps; each member's statements keep their place, appends join the first of their kind.
+    // The group's steps: each member's statements in order, then the appends of all of them.
     const steps: Array<GroupStep | AppendRows> = ['BEGIN'];
     const merged = new Map<string, AppendRows>();
     const places: number[][] = [];
@@ -99,11 +99,7 @@ export class CommitGroups {
         if (step instanceof AppendRows) {
           const into = merged.get(step.sql);
           if (into) for (const row of step.rows) into.rows.push(row);
-          else {
-            const rows = new AppendRows(step.sql, step.rows.slice());
-            merged.set(step.sql, rows);
-            steps.push(rows);
-          }
+          else merged.set(step.sql, new AppendRows(step.sql, step.rows.slice()));
           place.push(-1);
         } else {
           place.push(steps.length);
@@ -112,6 +108,7 @@ export class CommitGroups {
       }
       places.push(place);
     }
+    for (const rows of merged.values()) steps.push(rows);
     steps.push('COMMIT');
     let sent: Sent;
     try {

@@ -40,11 +40,11 @@ export interface Executor {
    * transaction it is queued and sent together with COMMIT in one round trip, in call order; a
    * failure fails the commit. Outside a transaction it runs at once.
    *
-   * `append`: the write is a single-row `INSERT … VALUES (…)` into a table that nothing else in the
-   * transaction reads or depends on, and that depends on nothing the transaction writes (no foreign
-   * key into its rows): audit_log, outbox, idempotency_keys. Rows of the same statement are then sent
-   * as multi-row INSERTs, in call order, at the place of the first — also across transactions
-   * committed together (commit-groups.ts) — one statement for PostgreSQL instead of one per row.
+   * `append`: the write is a single-row `INSERT … VALUES (…)` into a table that no statement of the
+   * transaction reads and nothing in it depends on (audit_log, outbox). Rows of the same statement are
+   * then sent as multi-row INSERTs, in call order, at the place of the first — and for transactions
+   * committed together (commit-groups.ts), all of the group's rows just before its COMMIT — one
+   * statement for PostgreSQL instead of one per row.
    */
   defer(sql: string, params?: unknown[], opts?: { append?: boolean }): Promise<void>;
   /**

@@ -67,6 +67,18 @@ describe(`API conventions, events, jobs and webhooks (${dbLabel})`, () => {
       expect(results.every((r) => r.statusCode === 201)).toBe(true);
       expect(new Set(results.map((r) => r.json().id)).size).toBe(1);
     });
+    it('write-only creates with different keys, concurrently (committed together on PostgreSQL): each is a first request, none a replay', async () => {
+      const stamp = Date.now();
+      const results = await Promise.all(Array.from({ length: 24 }, (_, i) => rt.app.inject({
+        method: 'POST', url: '/v1/webhooks', headers: { ...a.headers, 'idempotency-key': `many-${stamp}-${i}` }, payload: { url: `https://example.com/many/${i}`, event_types: ['orders.*'] },
+      })));
+      expect(results.map((r) => r.statusCode)).toEqual(Array(24).fill(201));
+      expect(results.filter((r) => r.headers['idempotent-replayed'])).toEqual([]);
+      expect(results.map((r) => r.json().url)).toEqual(Array.from({ length: 24 }, (_, i) => `https://example.com/many/${i}`));
+      const n = await rt.db.one(`SELECT count(*)::int AS n FROM webhook_endpoints WHERE org_id = $1 AND url LIKE 'https://example.com/many/%'`, [a.orgId]);
+      expect(n.n).toBe(24);
+      for (const r of results) await rt.app.inject({ method: 'DELETE', url: `/v1/webhooks/${r.json().id}`, headers: a.headers });
+    });
     it('a write-only create (one round trip, checked at commit) replays too, alone and under concurrency', async () => {
       const headers = { ...a.headers, 'idempotency-key': 'hook-' + Date.now() };
       const payload = { url: 'https://example.com/idem-hook', event_types: ['orders.*'] };
