@@ -195,7 +195,7 @@ class Transaction {
     }
   }
 
-  private async run(sql: string, params?: unknown[]): Promise<any[]> {
+  async run(sql: string, params?: unknown[]): Promise<any[]> {
     if (this.failed) throw this.failed;
     const { steps, first } = this.opening();
     const results = steps.length ? await this.wire.pipeline([...steps, [sql, params]]) : await this.wire.statement(sql, params);
@@ -203,7 +203,7 @@ class Transaction {
     return lastRows(results);
   }
 
-  private async runMany(statements: ReadonlyArray<Statement>): Promise<any[][]> {
+  async runMany(statements: ReadonlyArray<Statement>): Promise<any[][]> {
     if (this.failed) throw this.failed;
     if (statements.length === 0) return [];
     const { steps, first } = this.opening();
@@ -216,40 +216,38 @@ class Transaction {
     return results.slice(steps.length).map((r) => r.rows);
   }
 
-  private async runText(text: string) {
+  async runText(text: string) {
     if (this.failed) throw this.failed;
     const { steps, first } = this.opening();
     const results = await this.wire.simple([...steps.map(inlineStep), text].join(';\n'));
     this.checkFirst(first, results);
   }
 
-  readonly executor: Executor = {
-    inTransaction: true,
-    query: ((sql: string, params?: unknown[]) => this.run(sql, params)) as Executor['query'],
-    one: async (sql, params) => exactlyOne(await this.run(sql, params), sql),
-    maybeOne: async (sql, params) => (await this.run(sql, params))[0],
-    exec: (sql) => this.runText(sql),
-    queryMany: (statements) => this.runMany(statements),
-    precede: async (sql, params) => { this.preceding.push([sql, params]); },
-    defer: async (sql, params, opts) => {
-      // Parameters are converted to text now: the write is what they were at the call.
-      const values = asText(params);
-      if (!opts?.append) return void this.deferred.push([sql, values]);
-      const queued = this.appends.get(sql);
-      if (queued) return void queued.rows.push(values);
-      const entry = new AppendRows(sql, [values]);
-      this.appends.set(sql, entry);
-      this.deferred.push(entry);
-    },
-    cached: (_key, load) => load(),
-    invalidate: async (...keys) => {
-      for (const k of keys) {
-        this.cache.evict(k);
-        this.evictions.push(k);
-        if (this.notify) this.deferred.push([notifySql, [k]]);
-      }
-    },
-  };
+  /** What the use-case gets (one object per transaction; its methods live on the prototype). */
+  readonly executor: Executor = new TransactionExecutor(this);
+
+  defer(sql: string, params: unknown[] | undefined, append: boolean) {
+    // Parameters are converted to text now: the write is what they were at the call.
+    const values = asText(params);
+    if (!append) return void this.deferred.push([sql, values]);
+    const queued = this.appends.get(sql);
+    if (queued) return void queued.rows.push(values);
+    const entry = new AppendRows(sql, [values]);
+    this.appends.set(sql, entry);
+    this.deferred.push(entry);
+  }
+
+  precede(sql: string, params?: unknown[]) {
+    this.preceding.push([sql, params]);
+  }
+
+  invalidate(keys: string[]) {
+    for (const k of keys) {
+      this.cache.evict(k);
+      this.evictions.push(k);
+      if (this.notify) this.deferred.push([notifySql, [k]]);
+    }
+  }
 
   /** The queued deferred writes as prepared statements, emptying the queue. */
   private takeDeferred(): Statement[] {
@@ -300,6 +298,21 @@ class Transaction {
       throw err;
     }
   }
+}
+
+/** The Executor of an open transaction. */
+class TransactionExecutor implements Executor {
+  readonly inTransaction = true;
+  constructor(private readonly tx: Transaction) {}
+  query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<T[]> { return this.tx.run(sql, params); }
+  async one<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<T> { return exactlyOne(await this.tx.run(sql, params), sql); }
+  async maybeOne<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<T | undefined> { return (await this.tx.run(sql, params))[0]; }
+  exec(sql: string) { return this.tx.runText(sql); }
+  queryMany(statements: ReadonlyArray<Statement>) { return this.tx.runMany(statements); }
+  async precede(sql: string, params?: unknown[]) { this.tx.precede(sql, params); }
+  async defer(sql: string, params?: unknown[], opts?: { append?: boolean }) { this.tx.defer(sql, params, opts?.append === true); }
+  cached<T>(_key: string, load: () => Promise<T>) { return load(); }
+  async invalidate(...keys: string[]) { this.tx.invalidate(keys); }
 }
 
 const lastRows = (results: { rows: any[] }[]) => results[results.length - 1]?.rows ?? [];

@@ -89,4 +89,10 @@ CREATE UNIQUE INDEX record_grants_live ON record_grants (grantee_org_id, entity_
 CREATE INDEX record_grants_owner ON record_grants (owner_org_id, entity_type, entity_id);
 `,
   },
+  {
+    // The outbox is the dispatcher's queue, read only in (tx_id, id) order (outbox_order); an event's
+    // history is the audit log's. Two indexes nothing read cost every event two index insertions.
+    id: 'kernel_003_outbox_unused_indexes',
+    sql: `DROP INDEX IF EXISTS outbox_entity; DROP INDEX IF EXISTS outbox_org;`,
+  },
 ];
