@@ -10,7 +10,12 @@
  * each as a ratio to the bare route, on PGlite and on PostgreSQL. The server runs as a child
  * process so the load generator does not share its event loop.
  *
- *   npm run bench -- http [--seconds 5] [--connections 16] [--only pglite|postgres]
+ * The routes are measured in rounds (bare, read, read_db, create; again; …) and each figure is the
+ * median over the rounds — a ratio is taken within a round, so a machine whose speed drifts (this
+ * shared VM's does, by ±20 % over minutes) compares each route with the bare route measured next
+ * to it.
+ *
+ *   npm run bench -- http [--seconds 4] [--rounds 3] [--connections 16] [--only pglite|postgres]
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,7 +28,8 @@ import { NODE_FLAGS } from '../scripts/node-flags.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
-const seconds = Number(opt('seconds', '5'));
+const seconds = Number(opt('seconds', '4'));
+const rounds = Math.max(1, Number(opt('rounds', '3')));
 const connections = Number(opt('connections', '16'));
 const only = opt('only', '');
 const root = new URL('..', import.meta.url).pathname;
@@ -58,6 +64,9 @@ async function json(base: string, path: string, body: unknown, headers: Record<s
 }
 
 interface Figures { rps: number; p50: number; p99: number; errors: number; non2xx: number }
+const ROUTES = ['bare', 'read', 'read_db', 'create'] as const;
+type Route = (typeof ROUTES)[number];
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
 function run(opts: autocannon.Options): Promise<Figures> {
   return new Promise((resolve, reject) => {
@@ -74,17 +83,25 @@ async function measure(label: string, env: Record<string, string>) {
     const signup = await json(base, '/v1/auth/signup', { email: `bench-${Date.now()}@bench.dev`, password: 'benchmark password', name: 'Bench', organisation: { name: 'Bench Co', kind: 'seller' } });
     const key = (await json(base, '/v1/api-keys', { name: 'bench', scopes: ['identity:admin', 'webhooks:admin'] }, { cookie: signup.cookie! })).body.key;
     const auth = { authorization: `Bearer ${key}` };
-    const bare = await run({ url: base + '/healthz' });
-    const read = await run({ url: base + '/v1/organisation', headers: auth });
     const hook = (await json(base, '/v1/webhooks', { url: 'https://example.com/read', event_types: ['bench.none'] }, auth)).body.id;
-    const readDb = await run({ url: base + '/v1/webhooks/' + hook, headers: auth });
     let n = 0;
     const body = JSON.stringify({ url: 'https://example.com/hook', event_types: ['bench.none'] });
-    const create = await run({
-      url: base + '/v1/webhooks', method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body,
-      requests: [{ setupRequest: (req: any) => ({ ...req, headers: { ...req.headers, 'idempotency-key': `bench-${process.pid}-${n++}` } }) }],
-    });
-    return { label, bare, read, read_db: readDb, create };
+    const routes: Record<Route, autocannon.Options> = {
+      bare: { url: base + '/healthz' },
+      read: { url: base + '/v1/organisation', headers: auth },
+      read_db: { url: base + '/v1/webhooks/' + hook, headers: auth },
+      create: {
+        url: base + '/v1/webhooks', method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body,
+        requests: [{ setupRequest: (req: any) => ({ ...req, headers: { ...req.headers, 'idempotency-key': `bench-${process.pid}-${n++}` } }) }],
+      },
+    };
+    const measured: Array<Record<Route, Figures>> = [];
+    for (let r = 0; r < rounds; r++) {
+      const round = {} as Record<Route, Figures>;
+      for (const route of ROUTES) round[route] = await run(routes[route]);
+      measured.push(round);
+    }
+    return { label, rounds: measured };
   } finally {
     // wait for the server to close its pool before the scratch database is dropped
     const exited = new Promise((r) => child.once('exit', r));
@@ -112,18 +129,22 @@ if (only !== 'pglite') {
   }
 }
 
-console.log(`\nbench/http — ${seconds} s per route, ${connections} connections, loopback\n`);
-console.log('database  route    req/s     p50 ms  p99 ms  ratio-to-bare  non-2xx');
-const out: Record<string, unknown> = { bench: 'http', seconds, connections };
+console.log(`\nbench/http — ${rounds} rounds of ${seconds} s per route, ${connections} connections, loopback; medians over the rounds\n`);
+console.log('database  route    req/s     p50 ms  p99 ms  ratio-to-bare  ratio per round       failed');
+const out: Record<string, unknown> = { bench: 'http', seconds, rounds, connections };
 for (const r of results) {
-  for (const [name, f] of [['bare', r.bare], ['read', r.read], ['read_db', r.read_db], ['create', r.create]] as const) {
-    const ratio = f.rps / r.bare.rps;
-    console.log(`${r.label.padEnd(9)} ${name.padEnd(7)} ${String(f.rps).padStart(7)} ${String(f.p50).padStart(8)} ${String(f.p99).padStart(7)} ${ratio.toFixed(3).padStart(14)} ${String(f.non2xx + f.errors).padStart(8)}`);
+  for (const name of ROUTES) {
+    const per = r.rounds.map((round) => round[name]);
+    const ratios = r.rounds.map((round) => round[name].rps / round.bare.rps);
+    const f = { rps: Math.round(median(per.map((x) => x.rps))), p50: median(per.map((x) => x.p50)), p99: median(per.map((x) => x.p99)), failed: per.reduce((a, x) => a + x.non2xx + x.errors, 0) };
+    const ratio = median(ratios);
+    console.log(`${r.label.padEnd(9)} ${name.padEnd(7)} ${String(f.rps).padStart(7)} ${String(f.p50).padStart(8)} ${String(f.p99).padStart(7)} ${ratio.toFixed(3).padStart(14)}  ${ratios.map((x) => x.toFixed(3)).join(' ').padEnd(20)} ${String(f.failed).padStart(6)}`);
     out[`${r.label}_${name}_rps`] = f.rps;
     out[`${r.label}_${name}_p50_ms`] = f.p50;
     out[`${r.label}_${name}_p99_ms`] = f.p99;
     out[`${r.label}_${name}_ratio`] = Number(ratio.toFixed(3));
-    out[`${r.label}_${name}_failed`] = f.non2xx + f.errors;
+    out[`${r.label}_${name}_ratios`] = ratios.map((x) => Number(x.toFixed(3)));
+    out[`${r.label}_${name}_failed`] = f.failed;
   }
 }
 console.log('\ngoals: read ≥ 0.30 of bare, create ≥ 0.10 of bare (read_db is reported, not a goal)');

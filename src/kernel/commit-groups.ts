@@ -37,6 +37,12 @@ export interface CommitGroupOptions {
   inFlight?: number;
   /** Steps per group at most; a member with more travels alone. */
   maxSteps?: number;
+  /**
+   * Wait for the rest of the event loop's turn before sending (setImmediate): for a database that runs
+   * on this thread (PGlite), where nothing else progresses while a group is with it, so transactions
+   * would never find one in flight to wait for.
+   */
+  gatherTurn?: boolean;
 }
 
 export class CommitGroups {
@@ -44,6 +50,8 @@ export class CommitGroups {
   private sending = 0;
   private readonly inFlight: number;
   private readonly maxSteps: number;
+  private readonly gatherTurn: boolean;
+  private gathering = false;
   /** Round trips made for groups, members committed through them, members sent again alone after their group failed. */
   readonly stats = { groups: 0, members: 0, resent: 0 };
 
@@ -54,6 +62,7 @@ export class CommitGroups {
   constructor(private readonly send: (steps: GroupStep[]) => Promise<GroupResult[]>, opts: CommitGroupOptions = {}) {
     this.inFlight = opts.inFlight ?? 1;
     this.maxSteps = opts.maxSteps ?? 1000;
+    this.gatherTurn = opts.gatherTurn ?? false;
   }
 
   /**
@@ -69,6 +78,19 @@ export class CommitGroups {
   }
 
   private pump() {
+    if (this.gatherTurn) {
+      if (this.gathering || this.sending >= this.inFlight) return;
+      this.gathering = true;
+      setImmediate(() => {
+        this.gathering = false;
+        this.send_();
+      });
+      return;
+    }
+    this.send_();
+  }
+
+  private send_() {
     while (this.sending < this.inFlight && this.waiting.length > 0) {
       const group: Member[] = [];
       let size = 2;

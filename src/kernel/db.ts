@@ -404,20 +404,45 @@ export async function openPglite(dataDir?: string, template?: Blob): Promise<Db>
   const txWire: Wire = { simple, statement: (sql, params) => serial(() => statementNow(sql, params, true)), pipeline: (steps) => serial(() => pipelineNow(steps)) };
   const exclusive = <T>(fn: () => Promise<T>) => lite._runExclusiveTransaction(() => lite._runExclusiveQuery(fn));
   const cache = new ReadCache();
+  // Whole one-round-trip transactions, committed in groups: one exchange and one commit for each group.
+  const groups = new CommitGroups((steps) => exclusive(async () => {
+    try {
+      return await txWire.pipeline(steps);
+    } catch (err) {
+      await txWire.simple('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  }), { gatherTurn: true });
   return {
     ...direct(async (sql, params) => lastRows(await exclusive(() => serial(() => statementNow(sql, params, false)))), async (sql) => { await exclusive(() => simple(sql)); }, cache, false),
     kind: 'pglite',
-    transaction: (fn, opts) =>
-      exclusive(async () => {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            return await new Transaction(txWire, cache, false, opts).complete(fn);
-          } catch (err: any) {
-            if (err?.code === '0A000' && attempt < 3) continue;
-            throw err;
-          }
+    async transaction(fn, opts) {
+      for (let attempt = 1; ; attempt++) {
+        // PGlite's locks are taken at the transaction's first round trip and held until it ends, so
+        // nothing interleaves with it; a use-case that only defers writes takes them just for its
+        // group's commit.
+        let release: (() => void) | undefined;
+        let held: Promise<void> | undefined;
+        const hold = () => (held ??= new Promise<void>((acquired) => {
+          void exclusive(() => new Promise<void>((done) => { release = done; acquired(); }));
+        }));
+        const wire: Wire = {
+          simple: async (text) => { await hold(); return txWire.simple(text); },
+          statement: async (sql, params) => { await hold(); return txWire.statement(sql, params); },
+          pipeline: async (steps) => { await hold(); return txWire.pipeline(steps); },
+          whole: (steps) => groups.commit(steps),
+        };
+        try {
+          return await new Transaction(wire, cache, false, opts).complete(fn);
+        } catch (err: any) {
+          if (err?.code === '0A000' && attempt < 3) continue;
+          throw err;
+        } finally {
+          release?.();
         }
-      }),
+      }
+    },
+    commitGroups: groups.stats,
     close: () => lite.close(),
   };
 }
