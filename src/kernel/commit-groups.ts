@@ -1,17 +1,16 @@
 /**
  * Group commit for transactions that are one round trip each.
  *
- * A use-case that writes without reading first (every write deferred, at most a `first` read whose
- * check runs after COMMIT — creating a webhook endpoint with its audit row, event and idempotency
- * record) is a whole transaction in one pipeline: BEGIN, its steps, COMMIT. When such transactions
+ * A use-case that writes without reading (every write deferred — creating a webhook endpoint with
+ * its audit row, event and idempotency record; its `first` read is not made, see TransactionOptions)
+ * is a whole transaction in one pipeline: BEGIN, its steps, COMMIT. When such transactions
  * arrive while an earlier group is still with the database, they wait for it and then travel
  * together: BEGIN, the first one's steps, the second one's steps, …, COMMIT — one connection, one
  * round trip and one commit (one WAL flush) for all of them.
  *
- * Why this is the same as running them one after another: none of them reads anything before its
- * writes, so each one's writes do not depend on what the others wrote; and each one's steps run in
- * order, after the steps of those before it (so a `first` read sees earlier members' writes exactly
- * as it would after their commits). Appends (audit rows, outbox events: rows that no statement
+ * Why this is the same as running them one after another: none of them reads anything, so each
+ * one's writes do not depend on what the others wrote; and each one's steps run in order, after the
+ * steps of those before it. Appends (audit rows, outbox events: rows that no statement
  * reads and nothing depends on) are merged across the group: all rows of one append statement travel
  * as one multi-row INSERT, just before COMMIT. If anything in a group fails, nothing of it is committed and
  * every member is sent again on its own, so each one gets its own outcome — a failure (a duplicate

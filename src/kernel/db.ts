@@ -68,9 +68,9 @@ export type Statement = readonly [sql: string, params?: unknown[]];
  * `first`: a read that travels in the transaction's first round trip, ahead of the use-case's first
  * statement; `check` sees its rows before the use-case sees any result and may throw to abandon the
  * transaction (the idempotency-key lookup uses it: a first request pays no round trip for it). When
- * the use-case runs no statement of its own (all its writes deferred), the read travels with COMMIT
- * and `check` runs after it: use `first` only where a conflicting commit fails by itself (the
- * idempotency record's primary key does).
+ * the use-case runs no statement of its own (all its writes deferred: a whole transaction, committed
+ * in one round trip, perhaps with others), the read is not made and `check` not called: use `first`
+ * only where a conflicting commit fails by itself (the idempotency record's primary key does).
  */
 export interface TransactionOptions { first?: { sql: string; params?: unknown[]; check(rows: any[]): void } }
 
@@ -269,14 +269,17 @@ class Transaction {
   async commit() {
     if (this.failed) throw this.failed;
     if (!this.begun && this.deferred.length === 0 && this.preceding.length === 0 && !this.opts.first) return;
-    const whole = !this.begun && this.wire.whole !== undefined;
-    const { steps, first } = this.opening();
-    let results: Result[];
-    if (whole) {
-      this.begun = false; // the wire leaves nothing open, even when it fails: nothing to roll back
+    if (!this.begun && this.wire.whole) {
+      // A whole transaction: one round trip, perhaps with others. Its `first` read is not made — it
+      // could only find what makes this COMMIT fail by itself (see TransactionOptions).
+      const steps: WholeStep[] = ['BEGIN', ...this.preceding.splice(0), ...this.deferred.splice(0), 'COMMIT'];
       this.appends.clear();
-      results = await this.wire.whole!([...steps, ...this.deferred.splice(0), 'COMMIT']);
-    } else results = await this.wire.pipeline([...steps, ...this.takeDeferred(), 'COMMIT']);
+      await this.wire.whole(steps); // it leaves nothing open, even when it fails: nothing to roll back
+      for (const k of this.evictions) this.cache.evict(k);
+      return;
+    }
+    const { steps, first } = this.opening();
+    const results = await this.wire.pipeline([...steps, ...this.takeDeferred(), 'COMMIT']);
     // COMMIT of a transaction that an earlier (caught) error aborted answers ROLLBACK, not an error.
     if (results[results.length - 1]?.command === 'ROLLBACK') throw new TransactionAborted();
     for (const k of this.evictions) this.cache.evict(k);

@@ -88,6 +88,9 @@ describe(`API conventions, events, jobs and webhooks (${dbLabel})`, () => {
       const again = await rt.app.inject({ method: 'POST', url: '/v1/webhooks', headers, payload });
       expect(again.headers['idempotent-replayed']).toBe('true');
       expect(again.json().id).toBe(results[0].json().id);
+      const otherBody = await rt.app.inject({ method: 'POST', url: '/v1/webhooks', headers, payload: { ...payload, url: 'https://example.com/other' } });
+      expect(otherBody.statusCode).toBe(422);
+      expect(otherBody.json().type).toMatch(/idempotency_key_reused$/);
       const n = await rt.db.one(`SELECT count(*)::int AS n FROM webhook_endpoints WHERE org_id = $1 AND url = $2`, [a.orgId, payload.url]);
       expect(n.n).toBe(1);
       const audit = await rt.db.query(`SELECT action FROM audit_log WHERE entity_id = $1`, [results[0].json().id]);
