@@ -3,16 +3,16 @@
  *
  * A use-case that writes without reading (every write deferred — creating a webhook endpoint with
  * its audit row, event and idempotency record; its `first` read is not made, see TransactionOptions)
- * is a whole transaction in one pipeline: BEGIN, its steps, COMMIT. When such transactions
- * arrive while an earlier group is still with the database, they wait for it and then travel
- * together: BEGIN, the first one's steps, the second one's steps, …, COMMIT — one connection, one
- * round trip and one commit (one WAL flush) for all of them.
+ * is a whole transaction in one pipeline: BEGIN, its steps, COMMIT. When such transactions arrive
+ * while an earlier group is still with the database, they wait for it and then travel together:
+ * BEGIN, the first one's steps, the second one's steps, …, COMMIT — one connection, one round trip
+ * and one commit (one WAL flush) for all of them.
  *
  * Why this is the same as running them one after another: none of them reads anything, so each
  * one's writes do not depend on what the others wrote; and each one's steps run in order, after the
- * steps of those before it. Appends (audit rows, outbox events: rows that no statement
- * reads and nothing depends on) are merged across the group: all rows of one append statement travel
- * as one multi-row INSERT, just before COMMIT. If anything in a group fails, nothing of it is committed and
+ * steps of those before it. Appends (audit rows, outbox events: rows that no statement reads and
+ * nothing depends on) are merged across the group: all rows of one append statement travel as one
+ * multi-row INSERT, just before COMMIT. If anything in a group fails, nothing of it is committed and
  * every member is sent again on its own, so each one gets its own outcome — a failure (a duplicate
  * idempotency key, a constraint) stays with the member that caused it.
  */
@@ -20,14 +20,13 @@
 import { AppendRows } from './appends.ts';
 
 export type GroupStep = string | readonly [sql: string, params?: unknown[]];
-export interface GroupResult { rows: any[]; command?: string }
 /** A step of a whole transaction: a statement, or the rows of an append (which the group merges). */
 export type WholeStep = GroupStep | AppendRows;
 
 interface Member {
   /** The steps between BEGIN and COMMIT. */
   inner: WholeStep[];
-  resolve(results: GroupResult[]): void;
+  resolve(): void;
   reject(err: unknown): void;
 }
 
@@ -37,9 +36,9 @@ export interface CommitGroupOptions {
   /** Steps per group at most; a member with more travels alone. */
   maxSteps?: number;
   /**
-   * Wait for the rest of the event loop's turn before sending (setImmediate): for a database that runs
-   * on this thread (PGlite), where nothing else progresses while a group is with it, so transactions
-   * would never find one in flight to wait for.
+   * Wait for the rest of the event loop's turn before sending (setImmediate): for a database that
+   * runs on this thread (PGlite), where nothing else progresses while a group is with it, so
+   * transactions would never find one in flight to wait for.
    */
   gatherTurn?: boolean;
 }
@@ -55,20 +54,17 @@ export class CommitGroups {
   readonly stats = { groups: 0, members: 0, resent: 0 };
 
   /**
-   * `send`: runs the steps (BEGIN … COMMIT) in one round trip on a connection of its own and gives
-   * each step's result; on failure it must leave the connection out of any transaction (ROLLBACK).
+   * `send`: runs the steps (BEGIN … COMMIT) in one round trip on a connection of its own; on failure
+   * it must leave the connection out of any transaction (ROLLBACK).
    */
-  constructor(private readonly send: (steps: GroupStep[]) => Promise<GroupResult[]>, opts: CommitGroupOptions = {}) {
+  constructor(private readonly send: (steps: GroupStep[]) => Promise<unknown>, opts: CommitGroupOptions = {}) {
     this.inFlight = opts.inFlight ?? 1;
     this.maxSteps = opts.maxSteps ?? 1000;
     this.gatherTurn = opts.gatherTurn ?? false;
   }
 
-  /**
-   * A whole transaction: `steps` starts with BEGIN and ends with COMMIT. Each step's result, as if
-   * it had been sent alone (an append's is empty).
-   */
-  commit(steps: WholeStep[]): Promise<GroupResult[]> {
+  /** A whole transaction: `steps` starts with BEGIN and ends with COMMIT. Settles when it has committed or failed. */
+  commit(steps: WholeStep[]): Promise<void> {
     if (steps[0] !== 'BEGIN' || steps[steps.length - 1] !== 'COMMIT') throw new Error('CommitGroups.commit: steps must start with BEGIN and end with COMMIT');
     return new Promise((resolve, reject) => {
       this.waiting.push({ inner: steps.slice(1, -1), resolve, reject });
@@ -77,19 +73,16 @@ export class CommitGroups {
   }
 
   private pump() {
-    if (this.gatherTurn) {
-      if (this.gathering || this.sending >= this.inFlight) return;
-      this.gathering = true;
-      setImmediate(() => {
-        this.gathering = false;
-        this.send_();
-      });
-      return;
-    }
-    this.send_();
+    if (!this.gatherTurn) return this.dispatch();
+    if (this.gathering || this.sending >= this.inFlight) return;
+    this.gathering = true;
+    setImmediate(() => {
+      this.gathering = false;
+      this.dispatch();
+    });
   }
 
-  private send_() {
+  private dispatch() {
     while (this.sending < this.inFlight && this.waiting.length > 0) {
       const group: Member[] = [];
       let size = 2;
@@ -111,29 +104,22 @@ export class CommitGroups {
     this.stats.members += group.length;
     if (group.length === 1) return this.alone(group[0]);
     // The group's steps: each member's statements in order, then the appends of all of them.
-    const steps: Array<GroupStep | AppendRows> = ['BEGIN'];
+    const steps: WholeStep[] = ['BEGIN'];
     const merged = new Map<string, AppendRows>();
-    const places: number[][] = [];
     for (const m of group) {
-      const place: number[] = [];
       for (const step of m.inner) {
-        if (step instanceof AppendRows) {
+        if (!(step instanceof AppendRows)) steps.push(step);
+        else {
           const into = merged.get(step.sql);
           if (into) for (const row of step.rows) into.rows.push(row);
           else merged.set(step.sql, new AppendRows(step.sql, step.rows.slice()));
-          place.push(-1);
-        } else {
-          place.push(steps.length);
-          steps.push(step);
         }
       }
-      places.push(place);
     }
     for (const rows of merged.values()) steps.push(rows);
     steps.push('COMMIT');
-    let sent: Sent;
     try {
-      sent = await this.sendExpanded(steps);
+      await this.send(expand(steps));
     } catch {
       // Nothing of the group was committed: each member on its own, in order, for its own outcome.
       for (const m of group) {
@@ -142,34 +128,25 @@ export class CommitGroups {
       }
       return;
     }
-    const begin = sent.result(0);
-    const commit = sent.result(steps.length - 1);
-    group.forEach((m, i) => m.resolve([begin, ...places[i].map((at) => (at < 0 ? APPENDED : sent.result(at))), commit]));
+    for (const m of group) m.resolve();
   }
 
   private async alone(m: Member) {
     try {
-      const steps: WholeStep[] = ['BEGIN', ...m.inner, 'COMMIT'];
-      const sent = await this.sendExpanded(steps);
-      m.resolve(steps.map((step, i) => (step instanceof AppendRows ? APPENDED : sent.result(i))));
+      await this.send(expand(['BEGIN', ...m.inner, 'COMMIT']));
+      m.resolve();
     } catch (err) {
       m.reject(err);
     }
   }
-
-  /** Send steps with appends expanded into their statements; each step's (first) result. */
-  private async sendExpanded(steps: WholeStep[]): Promise<Sent> {
-    const flat: GroupStep[] = [];
-    const at: number[] = [];
-    for (const step of steps) {
-      at.push(flat.length);
-      if (step instanceof AppendRows) step.statements(flat);
-      else flat.push(step);
-    }
-    const results = await this.send(flat);
-    return { result: (i) => results[at[i]] };
-  }
 }
 
-interface Sent { result(step: number): GroupResult }
-const APPENDED: GroupResult = Object.freeze({ rows: [], command: 'INSERT' }) as GroupResult;
+/** Steps with appends expanded into their statements. */
+function expand(steps: WholeStep[]): GroupStep[] {
+  const flat: GroupStep[] = [];
+  for (const step of steps) {
+    if (step instanceof AppendRows) step.statements(flat);
+    else flat.push(step);
+  }
+  return flat;
+}

@@ -152,7 +152,7 @@ interface Wire {
    * A whole transaction (BEGIN … COMMIT) in one round trip, perhaps together with other such
    * transactions (commit-groups.ts). Leaves no transaction open, also on failure.
    */
-  whole?(steps: WholeStep[]): Promise<Result[]>;
+  whole?(steps: WholeStep[]): Promise<void>;
 }
 
 const asText = (params: unknown[] | undefined) => (params ? params.map((v) => (v === null || v === undefined ? null : toText(v))) : []);
@@ -261,14 +261,13 @@ class Transaction {
   }
 
   /**
-   * Deferred writes and COMMIT in one round trip — with BEGIN, and the `first` read, if the use-case
-   * ran no statement of its own (then the whole transaction is one round trip, and `check` sees the
-   * read after the commit; see TransactionOptions). Such a whole transaction may be committed together
-   * with others (Wire.whole, commit-groups.ts).
+   * Deferred writes and COMMIT in one round trip — with BEGIN if the use-case ran no statement of its
+   * own: then it is a whole transaction (no `first` read, see TransactionOptions), which may be
+   * committed together with others (Wire.whole, commit-groups.ts).
    */
   async commit() {
     if (this.failed) throw this.failed;
-    if (!this.begun && this.deferred.length === 0 && this.preceding.length === 0 && !this.opts.first) return;
+    if (!this.begun && this.deferred.length === 0 && this.preceding.length === 0 && (!this.opts.first || this.wire.whole)) return;
     if (!this.begun && this.wire.whole) {
       // A whole transaction: one round trip, perhaps with others. Its `first` read is not made — it
       // could only find what makes this COMMIT fail by itself (see TransactionOptions).
