@@ -16,9 +16,10 @@ import { inlineParams, toText } from './sql-inline.ts';
  * Round trips, not statements, are what a request pays for here (a socket write and a process
  * wake-up each on PostgreSQL; a protocol exchange with the WASM backend each on PGlite), and planning
  * a statement costs more than running a lookup by key. So a transaction sends pipelines: BEGIN (and
- * the `first` read, and `precede` writes) travel with its first statement, its deferred writes
- * (parameters inlined as literals, sql-inline.ts) with COMMIT, and `queryMany` sends many statements
- * at once — statements with parameters always as prepared statements, whose plans PostgreSQL keeps.
+ * the `first` read, and `precede` writes) travel with its first statement, its deferred writes with
+ * COMMIT, and `queryMany` sends many statements at once — statements with parameters always as
+ * prepared statements, whose plans PostgreSQL keeps. A transaction that only defers writes is one
+ * round trip, and such transactions are committed in groups (commit-groups.ts).
  */
 export interface Executor {
   query<T = Record<string, any>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -144,7 +145,7 @@ interface Wire {
   /** One statement with its parameters (prepared). */
   statement(sql: string, params: unknown[] | undefined): Promise<Result[]>;
   /**
-   * Steps in ONE round trip, in order: texts (BEGIN, inlined writes, COMMIT; one statement each) run
+   * Steps in ONE round trip, in order: texts (BEGIN, COMMIT; one statement each) run
    * unnamed, statements with parameters as prepared statements. Each step's result.
    */
   pipeline(steps: ReadonlyArray<Step>): Promise<Result[]>;

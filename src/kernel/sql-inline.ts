@@ -1,8 +1,8 @@
 /**
- * Parameters written into SQL text as quoted literals, so that several statements can travel to the
- * database in ONE simple-protocol message ("BEGIN; <first statement>" and "<deferred writes>; COMMIT").
- * Each round trip costs far more than the statements themselves on this stack (a socket write and a
- * wake-up per message on PostgreSQL; a protocol exchange with the WASM backend per call on PGlite).
+ * Parameters written into SQL text as quoted literals, for the few places where a statement travels
+ * as text: `exec` inside a transaction (its BEGIN and `first` read go in the same simple-protocol
+ * message) and, on PGlite, statements beyond the prepared-statement limit. Everything else travels
+ * as prepared statements with parameters (db.ts).
  *
  * Safety: every value becomes a single-quoted literal with quotes doubled and, when it holds a
  * backslash, the E'' form with backslashes doubled — what libpq's PQescapeLiteral does; the database
