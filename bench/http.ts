@@ -15,7 +15,9 @@
  * shared VM's does, by ±20 % over minutes) compares each route with the bare route measured next
  * to it.
  *
- *   npm run bench -- http [--seconds 4] [--rounds 3] [--connections 16] [--only pglite|postgres]
+ * Each route first runs for `--warmup` seconds unmeasured.
+ *
+ *   npm run bench -- http [--seconds 4] [--rounds 3] [--warmup 1] [--connections 16] [--only pglite|postgres]
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -30,6 +32,7 @@ const args = process.argv.slice(2);
 const opt = (name: string, dflt: string) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const seconds = Number(opt('seconds', '4'));
 const rounds = Math.max(1, Number(opt('rounds', '3')));
+const warmup = Number(opt('warmup', '1'));
 const connections = Number(opt('connections', '16'));
 const only = opt('only', '');
 const root = new URL('..', import.meta.url).pathname;
@@ -68,9 +71,9 @@ const ROUTES = ['bare', 'read', 'read_db', 'create'] as const;
 type Route = (typeof ROUTES)[number];
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
-function run(opts: autocannon.Options): Promise<Figures> {
+function run(opts: autocannon.Options, duration = seconds): Promise<Figures> {
   return new Promise((resolve, reject) => {
-    autocannon({ ...opts, duration: seconds, connections }, (err: Error | null, r: autocannon.Result) => {
+    autocannon({ ...opts, duration, connections }, (err: Error | null, r: autocannon.Result) => {
       if (err) return reject(err);
       resolve({ rps: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx });
     });
@@ -95,6 +98,9 @@ async function measure(label: string, env: Record<string, string>) {
         requests: [{ setupRequest: (req: any) => ({ ...req, headers: { ...req.headers, 'idempotency-key': `bench-${process.pid}-${n++}` } }) }],
       },
     };
+    // Warm-up, not measured: each route's code compiled by V8 and its statements prepared, as on a
+    // server that has been running.
+    for (const route of ROUTES) await run(routes[route], warmup);
     const measured: Array<Record<Route, Figures>> = [];
     for (let r = 0; r < rounds; r++) {
       const round = {} as Record<Route, Figures>;
@@ -129,9 +135,9 @@ if (only !== 'pglite') {
   }
 }
 
-console.log(`\nbench/http — ${rounds} rounds of ${seconds} s per route, ${connections} connections, loopback; medians over the rounds\n`);
+console.log(`\nbench/http — ${warmup} s warm-up, then ${rounds} rounds of ${seconds} s per route, ${connections} connections, loopback; medians over the rounds\n`);
 console.log('database  route    req/s     p50 ms  p99 ms  ratio-to-bare  ratio per round       failed');
-const out: Record<string, unknown> = { bench: 'http', seconds, rounds, connections };
+const out: Record<string, unknown> = { bench: 'http', seconds, rounds, warmup, connections };
 for (const r of results) {
   for (const name of ROUTES) {
     const per = r.rounds.map((round) => round[name]);
