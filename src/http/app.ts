@@ -178,7 +178,9 @@ export async function buildApp(services: Services, modules: TradelaneModule[]): 
           const priorSql = `SELECT request_hash, status_code, response FROM idempotency_keys WHERE scope = $1 AND key = $2`;
           try {
             // The key's lookup travels in the transaction's first round trip and its record with COMMIT,
-            // so a first request pays no extra round trip for idempotency.
+            // so a first request pays no extra round trip for idempotency. A use-case that only defers
+            // writes makes no lookup: a repeated key fails its COMMIT on the record's primary key, and
+            // is answered below from the first request's record.
             // The response is serialised once: the same JSON is recorded and sent.
             const json = await services.db.transaction(
               async (tx) => {

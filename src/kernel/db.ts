@@ -153,11 +153,10 @@ interface Wire {
    * A whole transaction (BEGIN … COMMIT) in one round trip, perhaps together with other such
    * transactions (commit-groups.ts). Leaves no transaction open, also on failure.
    */
-  whole?(steps: WholeStep[]): Promise<void>;
+  whole(steps: WholeStep[]): Promise<void>;
 }
 
 const asText = (params: unknown[] | undefined) => (params ? params.map((v) => (v === null || v === undefined ? null : toText(v))) : []);
-
 
 /** One open transaction, whatever the backend. */
 class Transaction {
@@ -268,22 +267,20 @@ class Transaction {
    */
   async commit() {
     if (this.failed) throw this.failed;
-    if (!this.begun && this.deferred.length === 0 && this.preceding.length === 0 && (!this.opts.first || this.wire.whole)) return;
-    if (!this.begun && this.wire.whole) {
+    if (!this.begun) {
+      if (this.deferred.length === 0 && this.preceding.length === 0) return; // nothing written
       // A whole transaction: one round trip, perhaps with others. Its `first` read is not made — it
       // could only find what makes this COMMIT fail by itself (see TransactionOptions).
       const steps: WholeStep[] = ['BEGIN', ...this.preceding.splice(0), ...this.deferred.splice(0), 'COMMIT'];
       this.appends.clear();
       await this.wire.whole(steps); // it leaves nothing open, even when it fails: nothing to roll back
-      for (const k of this.evictions) this.cache.evict(k);
-      return;
+    } else {
+      const { steps } = this.opening(); // the transaction is open: only queued `precede` writes
+      const results = await this.wire.pipeline([...steps, ...this.takeDeferred(), 'COMMIT']);
+      // COMMIT of a transaction that an earlier (caught) error aborted answers ROLLBACK, not an error.
+      if (results[results.length - 1]?.command === 'ROLLBACK') throw new TransactionAborted();
     }
-    const { steps, first } = this.opening();
-    const results = await this.wire.pipeline([...steps, ...this.takeDeferred(), 'COMMIT']);
-    // COMMIT of a transaction that an earlier (caught) error aborted answers ROLLBACK, not an error.
-    if (results[results.length - 1]?.command === 'ROLLBACK') throw new TransactionAborted();
     for (const k of this.evictions) this.cache.evict(k);
-    first?.check(results[1].rows);
   }
 
   async rollback() {
@@ -328,10 +325,11 @@ const SYNC = protocol.serialize.sync();
  * Every call is ONE protocol exchange with the WASM backend (all its messages and one Sync; a
  * statement new to this connection is prepared once in an exchange of its own); PGlite's own query()
  * makes six exchanges (parse, describe, bind, describe, execute, sync) and its transaction() two more
- * for BEGIN and COMMIT. PGlite has one connection: a
+ * for BEGIN and COMMIT. PGlite has one connection: from its first round trip until it ends, a
  * transaction holds PGlite's transaction and query locks (the ones its own transaction() takes), so
- * nothing else interleaves and transactions serialise. One process owns the data directory, so the
- * read cache needs no cross-process notification.
+ * nothing else interleaves and transactions serialise; a whole transaction takes them only for its
+ * group's exchange. One process owns the data directory, so the read cache needs no cross-process
+ * notification.
  */
 export async function openPglite(dataDir?: string, template?: Blob): Promise<Db> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
@@ -404,7 +402,7 @@ export async function openPglite(dataDir?: string, template?: Blob): Promise<Db>
     return next;
   };
   const simple = (text: string) => serial(() => send(protocol.serialize.query(text)));
-  const txWire: Wire = { simple, statement: (sql, params) => serial(() => statementNow(sql, params, true)), pipeline: (steps) => serial(() => pipelineNow(steps)) };
+  const txWire: Omit<Wire, 'whole'> = { simple, statement: (sql, params) => serial(() => statementNow(sql, params, true)), pipeline: (steps) => serial(() => pipelineNow(steps)) };
   const exclusive = <T>(fn: () => Promise<T>) => lite._runExclusiveTransaction(() => lite._runExclusiveQuery(fn));
   const cache = new ReadCache();
   // Whole one-round-trip transactions, committed in groups: one exchange and one commit for each group.

@@ -96,7 +96,6 @@ export async function redeliver(tx: Executor, ctx: AuthContext, deliveryId: stri
   return { id: deliveryId, status: 'pending' };
 }
 
-/** Outbox subscriber: one delivery (and job) per matching endpoint of the owner and of the audience. */
 /**
  * The outbox subscriber: a delivery (and its job) for every active endpoint subscribed to an event,
  * in its own organisation or one in the event's audience. One read finds the endpoints for a whole
@@ -116,7 +115,9 @@ export async function fanOut(tx: Executor, events: StoredEvent[]) {
   const byOrgAndType = new Map<string, Array<{ endpoint_id: string; org_id: string }>>();
   for (const s of subscriptions) {
     const key = s.org_id + ' ' + s.event_type;
-    byOrgAndType.set(key, [...(byOrgAndType.get(key) ?? []), s]);
+    const list = byOrgAndType.get(key);
+    if (list) list.push(s);
+    else byOrgAndType.set(key, [s]);
   }
   for (const e of concerned) {
     const endpoints = new Map<string, string>(); // endpoint → its organisation; one delivery each however many of its subscriptions match
